@@ -1,0 +1,88 @@
+import { Command, CommanderError, Option } from 'commander'
+import { isLabError } from '../shared/lab-error'
+import { BACKEND_NAMES } from '../shared/backend'
+import { APP_VERSION } from '../lab/app-version'
+import { backendsCommand, presetsCommand } from './commands/info'
+import { deleteCommand, runsCommand, showCommand } from './commands/library'
+import { resumeCommand, trainCommand } from './commands/train'
+
+const collect = (value: string, previous: string[] = []) => [...previous, value]
+
+function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('grokking-lab')
+    .description('Train small models on modular arithmetic, keep every run in a local library, and measure grokking.')
+    .version(APP_VERSION)
+    .exitOverride()
+    .showHelpAfterError()
+  const db = () => new Option('--db <path>', 'run library file (default: GROKKING_LAB_DB or the app user-data folder)')
+  const json = () => new Option('--json', 'print one JSON document on stdout')
+  const backend = () => new Option('--backend <name>', 'tfjs backend').choices(['auto', ...BACKEND_NAMES])
+
+  program
+    .command('train')
+    .description('train a new run from a preset or a JSON config file')
+    .option('--preset <name>', "a named config ('grokking-lab presets' lists them)")
+    .option('--config <file>', 'a JSON file of config keys')
+    .option('--set <key=value>', 'override one config key (repeatable), e.g. --set wd=0.1', collect)
+    .option('--steps <n>', 'number of training steps (same as --set steps=N)')
+    .addOption(backend().default('auto'))
+    .option('--name <name>', 'a name for the run (default: the preset name)')
+    .option('--tag <tag>', 'tag the run (repeatable)', collect)
+    .addOption(db())
+    .addOption(json())
+    .action(async (opts) => setExit(await trainCommand(opts)))
+
+  program
+    .command('resume')
+    .argument('<run>', 'run id')
+    .description("continue an interrupted or cancelled run from its last checkpoint (weights and optimizer state)")
+    .addOption(backend())
+    .addOption(db())
+    .addOption(json())
+    .action(async (run, opts) => setExit(await resumeCommand(run, opts)))
+
+  program.command('presets').description('list the preset configs and what each should show').addOption(json()).action((opts) => setExit(presetsCommand(opts)))
+  program.command('runs').description('list the runs in the library').addOption(db()).addOption(json()).action((opts) => setExit(runsCommand(opts)))
+  program
+    .command('show')
+    .argument('<run>', 'run id')
+    .description('show one run: config, final metrics, clocks, stored series and snapshots')
+    .addOption(db())
+    .addOption(json())
+    .action((run, opts) => setExit(showCommand(run, opts)))
+  program
+    .command('delete')
+    .argument('<run>', 'run id')
+    .description('delete a run with its metrics, snapshots and checkpoint')
+    .addOption(db())
+    .addOption(json())
+    .action((run, opts) => setExit(deleteCommand(run, opts)))
+  program
+    .command('backends')
+    .description('list the tfjs backends, whether each loads here, and which one auto picks')
+    .addOption(json())
+    .action(async (opts) => setExit(await backendsCommand(opts)))
+  return program
+}
+
+/** Runs the CLI on `argv` (process.argv form); resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let code = 0
+  const program = buildProgram((c) => (code = c))
+  try {
+    await program.parseAsync(argv)
+    return code
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version exit 0; usage errors were already printed by commander.
+      return e.exitCode === 0 ? 0 : 2
+    }
+    if (isLabError(e)) {
+      console.error(`grokking-lab: ${e.message}`)
+      return 2
+    }
+    console.error(`grokking-lab: ${(e as Error)?.message ?? e}`)
+    if (process.env.GROKKING_LAB_DEBUG) console.error((e as Error)?.stack)
+    return 1
+  }
+}

@@ -1,0 +1,4 @@
+import pkg from '../../package.json'
+
+/** The app version stored with every run, so results can be traced to the code that made them. */
+export const APP_VERSION: string = pkg.version

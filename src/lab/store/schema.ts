@@ -1,0 +1,90 @@
+import type Database from 'better-sqlite3'
+
+/** Marks a SQLite file as a Grokking Lab library ('GRKL'); other SQLite files are refused. */
+export const APPLICATION_ID = 0x47524b4c
+
+/**
+ * Migrations, applied in order; `PRAGMA user_version` holds how many have run. Never edit a
+ * shipped migration: add a new one, so libraries written by older versions upgrade in place.
+ */
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL,
+    preset TEXT,
+    status TEXT NOT NULL CHECK (status IN ('queued','running','completed','failed','cancelled','interrupted','imported')),
+    config_json TEXT NOT NULL,
+    backend TEXT,
+    app_version TEXT NOT NULL,
+    tags_json TEXT NOT NULL DEFAULT '[]',
+    notes TEXT NOT NULL DEFAULT '',
+    total_steps INTEGER NOT NULL,
+    steps_done INTEGER NOT NULL DEFAULT 0,
+    ms_per_step REAL,
+    wall_seconds REAL NOT NULL DEFAULT 0,
+    error TEXT,
+    worker_pid INTEGER,
+    heartbeat_at TEXT,
+    created_at TEXT NOT NULL,
+    started_at TEXT,
+    finished_at TEXT
+  );
+  CREATE TABLE metrics (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    step INTEGER NOT NULL,
+    value REAL,
+    wall_seconds REAL NOT NULL,
+    PRIMARY KEY (run_id, name, step)
+  ) WITHOUT ROWID;
+  CREATE TABLE run_summary (
+    run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+    step INTEGER NOT NULL,
+    train_loss REAL, test_loss REAL, train_acc REAL, test_acc REAL,
+    min_train_margin REAL, param_norm REAL,
+    t_mem INTEGER, t_gen INTEGER,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE snapshots (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    step INTEGER NOT NULL,
+    tensor TEXT NOT NULL,
+    ordinal INTEGER NOT NULL,
+    shape_json TEXT NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (run_id, step, tensor)
+  ) WITHOUT ROWID;
+  CREATE TABLE checkpoints (
+    run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+    step INTEGER NOT NULL,
+    wall_seconds REAL NOT NULL,
+    optimizer_step INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE checkpoint_tensors (
+    run_id INTEGER NOT NULL REFERENCES checkpoints(run_id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    slot INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (run_id, name, slot)
+  ) WITHOUT ROWID;
+  `,
+]
+
+export const SCHEMA_VERSION = MIGRATIONS.length
+
+/** Brings a library to the current schema inside one transaction. */
+export function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number
+  if (current > SCHEMA_VERSION) {
+    throw new Error(`schema version ${current} is newer than this Grokking Lab understands (${SCHEMA_VERSION}); update the app`)
+  }
+  if (current === SCHEMA_VERSION) return
+  db.transaction(() => {
+    for (let v = current; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v])
+    db.pragma(`application_id = ${APPLICATION_ID}`)
+    db.pragma(`user_version = ${SCHEMA_VERSION}`)
+  })()
+}

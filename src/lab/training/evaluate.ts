@@ -1,0 +1,68 @@
+import * as tf from '@tensorflow/tfjs'
+import type { LabModel, TokenBatch } from '../models/model'
+import { makeCrossEntropy } from '../models/ops'
+
+export interface EvaluateInput {
+  model: LabModel
+  train: TokenBatch
+  test: TokenBatch
+  /** θ₀, in the model's param order, for the relative distance from init. */
+  initial: tf.Tensor[]
+  weightDecay: (tensorName: string) => number
+}
+
+/**
+ * Per-eval measurements of SCIENCE.md, computed on the backend and read back in one transfer:
+ * train/test loss and accuracy, min train margin, per-tensor Frobenius norms, ‖θ‖₂,
+ * ‖θ − θ₀‖/‖θ₀‖ and the structural energy Σ (λ_l/2)‖W_l‖²_F.
+ */
+export async function evaluate(input: EvaluateInput): Promise<Record<string, number>> {
+  const { model, train, test, initial } = input
+  const names: string[] = []
+  const packed = tf.tidy(() => {
+    const scalars: tf.Scalar[] = []
+    const push = (name: string, t: tf.Tensor) => {
+      names.push(name)
+      scalars.push(t as tf.Scalar)
+    }
+    for (const [split, batch] of [['train', train], ['test', test]] as const) {
+      const logits = model.logits(batch)
+      push(`${split}_loss`, makeCrossEntropy(batch.labels)(logits))
+      push(`${split}_acc`, tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), batch.labelIndex), 'float32')))
+      if (split === 'train') {
+        const correct = tf.sum(tf.mul(logits, batch.labels), 1)
+        const bestOther = tf.max(tf.sub(logits, tf.mul(batch.labels, 1e30)), 1)
+        push('min_train_margin', tf.min(tf.sub(correct, bestOther)))
+      }
+    }
+    model.params.forEach((q, i) => {
+      push(`sq/${q.name}`, tf.sum(tf.square(q.variable)))
+      push(`sqdiff/${q.name}`, tf.sum(tf.square(tf.sub(q.variable, initial[i]))))
+      push(`sq0/${q.name}`, tf.sum(tf.square(initial[i])))
+    })
+    return tf.stack(scalars)
+  })
+  const values = await packed.data()
+  packed.dispose()
+  const raw: Record<string, number> = {}
+  names.forEach((n, i) => (raw[n] = values[i]))
+
+  const out: Record<string, number> = {}
+  for (const key of ['train_loss', 'train_acc', 'test_loss', 'test_acc', 'min_train_margin']) out[key] = raw[key]
+  let sq = 0
+  let sqDiff = 0
+  let sq0 = 0
+  let energy = 0
+  for (const q of model.params) {
+    const s = raw[`sq/${q.name}`]
+    out[`norm/${q.name}`] = Math.sqrt(s)
+    sq += s
+    sqDiff += raw[`sqdiff/${q.name}`]
+    sq0 += raw[`sq0/${q.name}`]
+    energy += (input.weightDecay(q.name) / 2) * s
+  }
+  out.param_norm = Math.sqrt(sq)
+  out.rel_dist_init = sq0 > 0 ? Math.sqrt(sqDiff / sq0) : 0
+  out.structural_energy = energy
+  return out
+}

@@ -1,0 +1,189 @@
+import * as tf from '@tensorflow/tfjs'
+import type { RunConfig } from '../../shared/run-config'
+import type { LabModel, TokenBatch } from '../models/model'
+import { buildModel, modelSpecs } from '../models/model-registry'
+import { initialValues } from '../models/model'
+import { makeCrossEntropy } from '../models/ops'
+import { makeModularDataset, type ModularDataset } from '../tasks/modular-arithmetic'
+import { Rng, RNG_STREAM } from '../random'
+import { evaluate } from './evaluate'
+import { Optimizer, type OptimizerState } from './optimizer'
+import { snapshotSteps } from './snapshot-schedule'
+import { makeTokenBatch } from './token-batch'
+
+/** Weights and optimizer state after `step` updates: enough to continue the run exactly. */
+export interface Checkpoint {
+  step: number
+  wallSeconds: number
+  params: Record<string, Float32Array>
+  optimizer: OptimizerState
+}
+
+export interface TensorData {
+  name: string
+  shape: number[]
+  data: Float32Array
+}
+
+export interface EvalRecord {
+  step: number
+  wallSeconds: number
+  metrics: Record<string, number>
+}
+
+/** What the trainer reports; each may be async (the store writes there). */
+export interface TrainerCallbacks {
+  onEval?(record: EvalRecord): void | Promise<void>
+  onSnapshot?(step: number, tensors: TensorData[]): void | Promise<void>
+  onCheckpoint?(checkpoint: Checkpoint): void | Promise<void>
+  /** Called at most every `tickMs` with the step reached and the recent speed. */
+  onTick?(step: number, stepsPerSecond: number): void
+  /** Polled between steps; true stops the run after a checkpoint. */
+  shouldStop?(): boolean
+}
+
+export interface TrainOutcome {
+  stopped: boolean
+  step: number
+  /** Mean wall time per update in this session, evaluations included. */
+  msPerStep: number
+  wallSeconds: number
+}
+
+/**
+ * One run of a config on the current tf backend: dataset, model, optimizer, and the loop that
+ * evaluates every `eval_every` steps, snapshots on the log+linear schedule and checkpoints.
+ */
+export class Trainer {
+  readonly dataset: ModularDataset
+  readonly model: LabModel
+  readonly optimizer: Optimizer
+  private readonly trainBatch: TokenBatch
+  private readonly testBatch: TokenBatch
+  private readonly initial: tf.Tensor[]
+  private readonly snapshotAt: Set<number>
+  private step: number
+  private wallOffset: number
+
+  constructor(
+    readonly config: RunConfig,
+    resume?: Checkpoint,
+  ) {
+    const c = config
+    this.dataset = makeModularDataset(c.p, c.op, c.frac, c.seed)
+    const specs = modelSpecs(c)
+    const init = initialValues(specs, c.seed, c.init_scale)
+    this.model = buildModel(c, resume ? specs.map((s) => resume.params[s.name]) : init)
+    this.initial = specs.map((s, i) => tf.tensor(init[i], s.shape))
+    this.optimizer = new Optimizer(c, this.model.params)
+    if (resume) this.optimizer.load(resume.optimizer)
+    this.trainBatch = makeTokenBatch(this.dataset.train, c.p)
+    this.testBatch = makeTokenBatch(this.dataset.test, c.p)
+    this.snapshotAt = new Set(snapshotSteps(c.steps, c.snapshot_budget))
+    this.step = resume?.step ?? 0
+    this.wallOffset = resume?.wallSeconds ?? 0
+  }
+
+  /** Steps completed so far. */
+  get stepsDone(): number {
+    return this.step
+  }
+
+  /** Runs until `config.steps` or until `shouldStop`; always ends on a checkpoint. */
+  async run(cb: TrainerCallbacks = {}, tickMs = 250): Promise<TrainOutcome> {
+    const c = this.config
+    const started = performance.now()
+    const startStep = this.step
+    const wall = () => this.wallOffset + (performance.now() - started) / 1000
+    let lastTick = performance.now()
+    let lastTickStep = this.step
+    let lastYield = performance.now()
+    let stopped = false
+    const varNames = new Map(this.model.params.map((q) => [q.variable.name, q.name]))
+    const vars = this.model.params.map((q) => q.variable)
+    while (true) {
+      const s = this.step
+      if (this.snapshotAt.has(s)) await cb.onSnapshot?.(s, await this.readWeights())
+      if (s % c.eval_every === 0 || s === c.steps) {
+        await cb.onEval?.({ step: s, wallSeconds: wall(), metrics: await this.evaluate() })
+      }
+      if (s === c.steps) break
+      if (cb.shouldStop?.()) {
+        stopped = true
+        break
+      }
+      tf.tidy(() => {
+        const batch = c.batch_size ? this.sampleBatch(s) : this.trainBatch
+        const { grads } = tf.variableGrads(() => makeCrossEntropy(batch.labels)(this.model.logits(batch)), vars)
+        const byName: Record<string, tf.Tensor> = {}
+        for (const [varName, g] of Object.entries(grads)) byName[varNames.get(varName)!] = g
+        this.optimizer.apply(byName)
+        if (batch !== this.trainBatch) batch.dispose()
+      })
+      this.step = s + 1
+      if (this.step % c.checkpoint_every === 0 && this.step < c.steps) await cb.onCheckpoint?.(await this.checkpoint(wall()))
+      const now = performance.now()
+      if (cb.onTick && now - lastTick >= tickMs) {
+        cb.onTick(this.step, ((this.step - lastTickStep) * 1000) / (now - lastTick))
+        lastTick = now
+        lastTickStep = this.step
+      }
+      if (now - lastYield > 50) {
+        // Let IPC messages (cancel) and stdout through: wasm kernels run synchronously.
+        await new Promise((resolve) => setImmediate(resolve))
+        lastYield = performance.now()
+      }
+    }
+    await cb.onCheckpoint?.(await this.checkpoint(wall()))
+    const elapsed = performance.now() - started
+    const done = this.step - startStep
+    return { stopped, step: this.step, msPerStep: done > 0 ? elapsed / done : 0, wallSeconds: wall() }
+  }
+
+  /** Losses, accuracies, margin, norms and distance from init at the current weights. */
+  async evaluate(): Promise<Record<string, number>> {
+    return evaluate({
+      model: this.model,
+      train: this.trainBatch,
+      test: this.testBatch,
+      initial: this.initial,
+      weightDecay: (name) => this.config.wd_per_layer[name] ?? this.config.wd,
+    })
+  }
+
+  /** Copies every weight tensor to the host. */
+  async readWeights(): Promise<TensorData[]> {
+    return Promise.all(
+      this.model.params.map(async (q) => ({
+        name: q.name,
+        shape: q.variable.shape.slice(),
+        data: (await q.variable.data()) as Float32Array,
+      })),
+    )
+  }
+
+  async checkpoint(wallSeconds: number): Promise<Checkpoint> {
+    const params: Record<string, Float32Array> = {}
+    for (const w of await this.readWeights()) params[w.name] = w.data
+    return { step: this.step, wallSeconds, params, optimizer: await this.optimizer.state() }
+  }
+
+  /** Minibatch for step s: epoch e's seeded permutation, so a resumed run draws the same batches. */
+  private sampleBatch(s: number): TokenBatch {
+    const n = this.dataset.train.label.length
+    const size = Math.min(this.config.batch_size!, n)
+    const perEpoch = Math.floor(n / size)
+    const epoch = Math.floor(s / perEpoch)
+    const offset = (s % perEpoch) * size
+    const order = new Rng(this.config.seed + epoch * 7919, RNG_STREAM.batches).shuffle(Array.from({ length: n }, (_, i) => i))
+    return makeTokenBatch(this.dataset.train, this.config.p, Int32Array.from(order.slice(offset, offset + size)))
+  }
+
+  dispose(): void {
+    this.trainBatch.dispose()
+    this.testBatch.dispose()
+    this.initial.forEach((t) => t.dispose())
+    this.optimizer.dispose()
+    this.model.params.forEach((q) => q.variable.dispose())
+  }
+}

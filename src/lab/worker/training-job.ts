@@ -1,0 +1,13 @@
+import type { BackendName } from '../../shared/backend'
+
+/** What a training worker is asked to do: train (or resume) one run of a library. */
+export interface TrainingJob {
+  dbPath: string
+  runId: number
+  backend: BackendName | 'auto'
+  /** Continue from the run's checkpoint instead of step 0. */
+  resume: boolean
+}
+
+/** Messages a host sends to its worker. */
+export type WorkerCommand = { type: 'start'; job: TrainingJob } | { type: 'cancel' }

@@ -1,0 +1,22 @@
+import type { TrainingEvent } from '../../shared/run-types'
+import { runTrainingJob } from './run-training-job'
+import type { WorkerCommand } from './training-job'
+
+/**
+ * Body of the training worker process: waits for a 'start' command over IPC, trains, streams
+ * events back, and stops gracefully (after a checkpoint) on 'cancel', SIGINT or SIGTERM.
+ */
+export function workerMain(): void {
+  if (!process.send) throw new Error('the training worker must be started with an IPC channel')
+  let stop = false
+  const send = (e: TrainingEvent) => process.send?.(e)
+  process.on('SIGINT', () => (stop = true))
+  process.on('SIGTERM', () => (stop = true))
+  process.on('message', (cmd: WorkerCommand) => {
+    if (cmd.type === 'cancel') stop = true
+    if (cmd.type === 'start') {
+      // Exit explicitly once the last event is flushed: native backends (Dawn) can hold the loop open.
+      runTrainingJob(cmd.job, send, () => stop).finally(() => process.send?.({ type: 'bye' }, () => process.exit(0)))
+    }
+  })
+}

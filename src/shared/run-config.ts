@@ -1,0 +1,120 @@
+import { z } from 'zod'
+import { LabError } from './lab-error'
+
+/** Operations of the modular-arithmetic task; see SCIENCE.md "Tasks". */
+export const MODULAR_OPS = ['add', 'sub', 'mul', 'div', 'sq_sum', 'quad'] as const
+export type ModularOp = (typeof MODULAR_OPS)[number]
+
+export const MODEL_KINDS = ['embed-mlp', 'transformer-1l'] as const
+export type ModelKind = (typeof MODEL_KINDS)[number]
+
+export const OPTIMIZERS = ['sgd', 'adam', 'adamw'] as const
+
+const positiveInt = z.number().int().positive()
+
+/**
+ * The one run-config schema. Keys are plain names so that `--set key=value` reads naturally;
+ * the resolved object is stored verbatim with each run.
+ */
+export const runConfigSchema = z
+  .object({
+    task: z.literal('modular').default('modular'),
+    model: z.enum(MODEL_KINDS).default('embed-mlp'),
+    p: z.number().int().min(2, 'p must be an integer ≥ 2 (the modulus)').max(1000, 'p must be ≤ 1000'),
+    op: z.enum(MODULAR_OPS).default('add'),
+    frac: z
+      .number()
+      .gt(0, 'frac (train fraction) must be strictly between 0 and 1')
+      .lt(1, 'frac (train fraction) must be strictly between 0 and 1'),
+    seed: z.number().int().min(0).default(0),
+    steps: positiveInt,
+    /** null = full batch, the default of the grokking literature. */
+    batch_size: positiveInt.nullable().default(null),
+    d: positiveInt.default(128),
+    hidden: positiveInt.default(512),
+    heads: positiveInt.default(4),
+    optimizer: z.enum(OPTIMIZERS).default('adamw'),
+    lr: z.number().positive('lr must be > 0'),
+    wd: z.number().min(0, 'wd (weight decay) must be ≥ 0').default(0),
+    /** Per-tensor weight decay overriding `wd`, keyed by tensor name (e.g. {"E": 0}). */
+    wd_per_layer: z.record(z.string(), z.number().min(0)).default({}),
+    beta1: z.number().min(0).lt(1).default(0.9),
+    beta2: z.number().min(0).lt(1).default(0.98),
+    eps: z.number().positive().default(1e-8),
+    momentum: z.number().min(0).lt(1).default(0),
+    warmup: z.number().int().min(0).default(0),
+    init_scale: z.number().positive('init_scale must be > 0').default(1),
+    eval_every: positiveInt.default(20),
+    snapshot_budget: z.number().int().min(2).default(40),
+    checkpoint_every: positiveInt.default(200),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.model === 'transformer-1l' && c.d % c.heads !== 0) {
+      ctx.addIssue({ code: 'custom', path: ['heads'], message: `d (${c.d}) must be divisible by heads (${c.heads})` })
+    }
+    if (c.op === 'div' && !isPrime(c.p)) {
+      ctx.addIssue({ code: 'custom', path: ['p'], message: `op div needs a prime p so every b ≠ 0 has an inverse; ${c.p} is not prime` })
+    }
+  })
+
+export type RunConfig = z.output<typeof runConfigSchema>
+export type RunConfigInput = z.input<typeof runConfigSchema>
+export const CONFIG_KEYS = Object.keys(runConfigSchema.shape) as (keyof RunConfig)[]
+
+function isPrime(n: number): boolean {
+  if (n < 2) return false
+  for (let k = 2; k * k <= n; k++) if (n % k === 0) return false
+  return true
+}
+
+/** Validates a config object; throws LabError naming every problem and how to fix it. */
+export function parseRunConfig(input: unknown): RunConfig {
+  const result = runConfigSchema.safeParse(input)
+  if (result.success) return result.data
+  const problems = result.error.issues.map((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return `unknown config key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')} (known keys: ${CONFIG_KEYS.join(', ')})`
+    }
+    const key = issue.path.join('.') || 'config'
+    if (issue.code === 'invalid_type' && issue.input === undefined) return `missing config key '${key}'`
+    return `${key}: ${issue.message}`
+  })
+  throw new LabError(`invalid run config: ${problems.join('; ')}`)
+}
+
+/** Parses one `--set key=value` override into the object form merged over a preset or file. */
+export function applyOverride(target: Record<string, unknown>, assignment: string): void {
+  const eq = assignment.indexOf('=')
+  if (eq <= 0) throw new LabError(`--set expects key=value, got '${assignment}'`)
+  const key = assignment.slice(0, eq).trim()
+  const value = parseValue(assignment.slice(eq + 1).trim())
+  const [head, ...rest] = key.split('.')
+  if (!(CONFIG_KEYS as string[]).includes(head)) {
+    throw new LabError(`unknown config key '${head}' (known keys: ${CONFIG_KEYS.join(', ')})`)
+  }
+  if (rest.length === 0) {
+    target[head] = value
+  } else if (head === 'wd_per_layer' && rest.length === 1) {
+    const map = { ...((target[head] as Record<string, unknown>) ?? {}) }
+    map[rest[0]] = value
+    target[head] = map
+  } else {
+    throw new LabError(`'${key}': only wd_per_layer takes a sub-key (wd_per_layer.TENSOR=value)`)
+  }
+}
+
+function parseValue(raw: string): unknown {
+  if (raw === 'null') return null
+  if (raw === 'true') return true
+  if (raw === 'false') return false
+  if (raw !== '' && !Number.isNaN(Number(raw))) return Number(raw)
+  if (raw.startsWith('{') || raw.startsWith('[')) {
+    try {
+      return JSON.parse(raw)
+    } catch {
+      throw new LabError(`could not parse '${raw}' as JSON`)
+    }
+  }
+  return raw
+}
