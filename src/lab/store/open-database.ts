@@ -6,7 +6,10 @@ import { APPLICATION_ID, migrate } from './schema'
 
 export interface OpenOptions {
   readonly?: boolean
-  /** Path to a better_sqlite3.node built for another ABI (Electron's); Node's own build otherwise. */
+  /**
+   * Path to a better_sqlite3.node built for another ABI (Electron's); defaults to
+   * GROKKING_LAB_SQLITE_BINDING, then Node's own build.
+   */
   nativeBinding?: string
 }
 
@@ -25,7 +28,10 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database.
 
   let db: Database.Database
   try {
-    db = new Database(file, { readonly: options.readonly ?? false, nativeBinding: options.nativeBinding })
+    db = new Database(file, {
+      readonly: options.readonly ?? false,
+      nativeBinding: options.nativeBinding ?? process.env.GROKKING_LAB_SQLITE_BINDING,
+    })
   } catch (e) {
     throw new LabError(`cannot open the run library at ${file}: ${(e as Error).message}`)
   }

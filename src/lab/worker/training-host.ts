@@ -12,14 +12,15 @@ export interface TrainingHandle {
   done: Promise<{ exitCode: number | null; signal: NodeJS.Signals | null; last?: TrainingEvent; stderr: string }>
 }
 
-const WORKER_SCRIPT = fileURLToPath(new URL('../../../bin/train-worker.mjs', import.meta.url))
+/** The worker entry; a bundled app (Electron) points GROKKING_LAB_WORKER_SCRIPT at its own copy. */
+const workerScript = () => process.env.GROKKING_LAB_WORKER_SCRIPT ?? fileURLToPath(new URL('../../../bin/train-worker.mjs', import.meta.url))
 
 /**
  * Starts a training worker process for `job`, off the caller's event loop. Progress arrives
  * through `onEvent`. The worker's own console output (tfjs and Dawn banners) is captured, not
  * printed, and returned with `done` for error reports.
  */
-export function startTraining(job: TrainingJob, onEvent: (e: TrainingEvent) => void, script = WORKER_SCRIPT): TrainingHandle {
+export function startTraining(job: TrainingJob, onEvent: (e: TrainingEvent) => void, script = workerScript()): TrainingHandle {
   const child: ChildProcess = fork(script, [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] })
   let stderr = ''
   const keep = (chunk: Buffer) => {
