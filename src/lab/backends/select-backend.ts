@@ -3,6 +3,9 @@ import { LabError } from '../../shared/lab-error'
 import { BACKEND_NAMES, type BackendName, type BackendProbe } from '../../shared/backend'
 import { setupWebgpu } from './webgpu-node'
 
+// Production mode skips tfjs's debug checks and its console banners.
+tf.enableProdMode()
+
 /**
  * Tries to make one backend usable in this process. Each probe registers its tfjs backend and
  * returns why it cannot be used, so `auto` and `grokking-lab backends` can explain themselves.
