@@ -1,0 +1,80 @@
+import * as tf from '@tensorflow/tfjs'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { useBackend } from '../backends/select-backend'
+import { parseRunConfig } from '../../shared/run-config'
+import { Trainer, type Checkpoint, type EvalRecord } from './trainer'
+
+const small = (over: Record<string, unknown> = {}) =>
+  parseRunConfig({ p: 11, frac: 0.5, steps: 60, lr: 3e-3, wd: 1, d: 16, hidden: 32, eval_every: 10, checkpoint_every: 30, snapshot_budget: 6, ...over })
+
+async function trainAll(config: ReturnType<typeof small>, resume?: Checkpoint) {
+  const trainer = new Trainer(config, resume)
+  const evals: EvalRecord[] = []
+  const checkpoints: Checkpoint[] = []
+  const snapshots: number[] = []
+  await trainer.run({
+    onEval: (r) => void evals.push(r),
+    onCheckpoint: (c) => void checkpoints.push(c),
+    onSnapshot: (s) => void snapshots.push(s),
+  })
+  const weights = await trainer.readWeights()
+  trainer.dispose()
+  return { evals, checkpoints, snapshots, weights }
+}
+
+describe('trainer (wasm backend)', () => {
+  beforeAll(async () => {
+    await useBackend('wasm')
+  })
+
+  it('keeps the tensor count flat over a long run', async () => {
+    for (const model of ['embed-mlp', 'transformer-1l'] as const) {
+      const trainer = new Trainer(small({ model, steps: 400, heads: 2, batch_size: model === 'embed-mlp' ? 16 : null }))
+      let atFirstEval = -1
+      let atLastEval = -1
+      await trainer.run({
+        onEval: (r) => {
+          if (r.step === 10) atFirstEval = tf.memory().numTensors
+          if (r.step === 400) atLastEval = tf.memory().numTensors
+        },
+      })
+      expect(atFirstEval).toBeGreaterThan(0)
+      expect(atLastEval).toBe(atFirstEval)
+      const before = tf.memory().numTensors
+      trainer.dispose()
+      expect(tf.memory().numTensors).toBeLessThan(before)
+    }
+  })
+
+  it('evaluates on schedule, snapshots within budget and ends on a checkpoint', async () => {
+    const { evals, checkpoints, snapshots } = await trainAll(small())
+    expect(evals.map((e) => e.step)).toEqual([0, 10, 20, 30, 40, 50, 60])
+    expect(snapshots.length).toBeLessThanOrEqual(6)
+    expect(snapshots[0]).toBe(0)
+    expect(snapshots[snapshots.length - 1]).toBe(60)
+    expect(checkpoints.map((c) => c.step)).toEqual([30, 60])
+    const first = evals[0].metrics
+    expect(first.train_loss).toBeGreaterThan(1)
+    expect(first.rel_dist_init).toBe(0)
+    expect(evals[6].metrics.train_loss).toBeLessThan(first.train_loss)
+    expect(evals[6].metrics.rel_dist_init).toBeGreaterThan(0)
+    expect(first.structural_energy).toBeCloseTo(first.param_norm ** 2 / 2, 2)
+  })
+
+  it('is deterministic, and resuming from a checkpoint reproduces the uninterrupted run', async () => {
+    const config = small()
+    const a = await trainAll(config)
+    const b = await trainAll(config)
+    expect(b.evals.map((e) => e.metrics)).toEqual(a.evals.map((e) => e.metrics))
+    const resumed = await trainAll(config, a.checkpoints[0])
+    expect(resumed.evals[0].step).toBe(30)
+    resumed.weights.forEach((w, i) => expect(Array.from(w.data)).toEqual(Array.from(a.weights[i].data)))
+  })
+
+  it('minibatch runs resume exactly too', async () => {
+    const config = small({ batch_size: 8 })
+    const a = await trainAll(config)
+    const resumed = await trainAll(config, a.checkpoints[0])
+    resumed.weights.forEach((w, i) => expect(Array.from(w.data)).toEqual(Array.from(a.weights[i].data)))
+  })
+})

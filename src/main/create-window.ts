@@ -1,0 +1,47 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { BrowserWindow, shell } from 'electron'
+
+// The bundle lives in out/main; its siblings are out/preload and out/renderer.
+const here = path.dirname(fileURLToPath(import.meta.url))
+const PRELOAD = path.join(here, '..', 'preload', 'index.cjs')
+const RENDERER_HTML = path.join(here, '..', 'renderer', 'index.html')
+
+/**
+ * Opens the lab window: sandboxed, context-isolated renderer whose only way out is the preload's
+ * `window.lab`. It loads the dev server when electron-vite dev provides one, else the built page.
+ */
+export function createMainWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    minWidth: 720,
+    minHeight: 480,
+    show: false,
+    title: 'Grokking Lab',
+    backgroundColor: '#14161a',
+    autoHideMenuBar: true,
+    webPreferences: {
+      preload: PRELOAD,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    },
+  })
+  win.once('ready-to-show', () => win.show())
+
+  // The page never opens windows or leaves the app; web links go to the user's browser.
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (/^https?:\/\//.test(url)) void shell.openExternal(url)
+    return { action: 'deny' }
+  })
+  win.webContents.on('will-navigate', (event, url) => {
+    if (url !== win.webContents.getURL()) event.preventDefault()
+  })
+
+  const devUrl = process.env.ELECTRON_RENDERER_URL
+  if (devUrl) void win.loadURL(devUrl)
+  else void win.loadFile(RENDERER_HTML)
+  return win
+}
