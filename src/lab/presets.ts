@@ -44,9 +44,10 @@ export const PRESETS: Preset[] = [
   {
     name: 'modadd-mlp-small',
     description:
-      'A small, quick version of modadd-mlp (p 31, 60% train, d 64, hidden 256) that groks on a laptop CPU in about ' +
-      'a minute; useful to try the lab and for tests. Same optimizer and weight decay.',
-    config: { ...modAddMlp, p: 31, frac: 0.6, d: 64, hidden: 256, steps: 3000 },
+      'A small, quick version of modadd-mlp (p 31, 60% train, d 64, hidden 256, lr 3e-3) that groks on a CPU in under ' +
+      'a minute: train accuracy reaches 1 by step ~100, test accuracy ≥ 0.99 around step 1,300–2,200 (seed-dependent). ' +
+      'With --set wd=0 it memorizes just as fast and test accuracy stays near 0.',
+    config: { ...modAddMlp, p: 31, frac: 0.6, d: 64, hidden: 256, lr: 3e-3, steps: 3000 },
   },
   {
     name: 'nanda-transformer',
