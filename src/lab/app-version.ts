@@ -1,4 +1,4 @@
-import pkg from '../../package.json'
+import { version } from '../../package.json'
 
 /** The app version stored with every run, so results can be traced to the code that made them. */
-export const APP_VERSION: string = pkg.version
+export const APP_VERSION: string = version

@@ -1,9 +1,7 @@
 import { BrowserWindow, ipcMain } from 'electron'
-import { LAB_CHANNELS, type LabApi, type LabChannel, type LabEvents } from '../shared/api'
+import { LAB_CHANNELS, LAB_EVENT_CHANNEL, type LabApi, type LabChannel, type LabEvents } from '../shared/api'
 import { isLabError } from '../shared/lab-error'
 
-/** The one channel lab events travel on; src/preload/index.ts listens on the same name. */
-export const LAB_EVENT_CHANNEL = 'lab:event'
 
 type Handler = (...args: unknown[]) => Promise<unknown>
 

@@ -1,10 +1,8 @@
 // The renderer's only door to the lab: `window.lab`, a LabBridge over IPC. Nothing else from
 // Electron or Node crosses; in particular ipcRenderer and IPC event objects never do.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
-import { LAB_CHANNELS, type LabApi, type LabBridge, type LabChannel, type LabEvents } from '../shared/api'
+import { LAB_CHANNELS, LAB_EVENT_CHANNEL, type LabApi, type LabBridge, type LabChannel, type LabEvents } from '../shared/api'
 
-/** Must match LAB_EVENT_CHANNEL in src/main/register-lab-ipc.ts. */
-const LAB_EVENT_CHANNEL = 'lab:event'
 
 const channels: ReadonlySet<string> = new Set<string>(LAB_CHANNELS)
 

@@ -64,6 +64,9 @@ export const LAB_CHANNELS: LabChannel[] = [
   'training:cancel',
 ]
 
+/** The one IPC channel that carries LabEvents from the main process to the page. */
+export const LAB_EVENT_CHANNEL = 'lab:event'
+
 /** Pushed from the lab to the renderer. */
 export interface LabEvents {
   'training:event': TrainingEvent

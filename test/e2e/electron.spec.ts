@@ -45,6 +45,7 @@ function whyElectronCannotRun(binary: string | null): string | null {
 
 const binary = electronBinary()
 const skipReason = whyElectronCannotRun(binary)
+if (skipReason) console.log(`Electron smoke test skipped: ${skipReason}`)
 
 test.describe('desktop shell', () => {
   test.skip(skipReason !== null, `Electron smoke test skipped: ${skipReason}`)

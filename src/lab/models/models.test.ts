@@ -60,7 +60,7 @@ describe('models', () => {
       ['E', [97, 128]], ['W_in', [256, 512]], ['b_in', [512]], ['W_out', [512, 97]], ['b_out', [97]],
     ])
     const model = buildModel(c)
-    const values = (n: string) => model.params.find((q) => q.name === n)!.variable.dataSync()
+    const values = (n: string) => Array.from(model.params.find((q) => q.name === n)!.variable.dataSync() as Float32Array)
     const E = values('E')
     const std = Math.sqrt(E.reduce((s, v) => s + v * v, 0) / E.length)
     expect(std).toBeGreaterThan(0.95)
