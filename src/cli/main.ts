@@ -3,6 +3,7 @@ import { isLabError } from '../shared/lab-error'
 import { BACKEND_NAMES } from '../shared/backend'
 import { APP_VERSION } from '../lab/app-version'
 import { backendsCommand, presetsCommand } from './commands/info'
+import { benchCommand } from './commands/bench'
 import { deleteCommand, runsCommand, showCommand } from './commands/library'
 import { resumeCommand, trainCommand } from './commands/train'
 
@@ -62,6 +63,16 @@ function buildProgram(setExit: (code: number) => void): Command {
     .description('list the tfjs backends, whether each loads here, and which one auto picks')
     .addOption(json())
     .action(async (opts) => setExit(await backendsCommand(opts)))
+  program
+    .command('bench')
+    .description('time training steps per backend and model beside the PyTorch reference, and the run library')
+    .option('--backend <name>', 'only this backend (repeatable; slow backends run only when named)', collect)
+    .option('--model <name>', 'only this model: embed-mlp or transformer-1l (repeatable)', collect)
+    .option('--windows <n>', 'timed windows per measurement (default 5)')
+    .option('--torch-device <device>', 'PyTorch device for the reference (cpu, cuda)')
+    .option('--torch-threads <n>', 'PyTorch CPU threads')
+    .addOption(json())
+    .action(async (opts) => setExit(await benchCommand(opts)))
   return program
 }
 

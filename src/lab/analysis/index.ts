@@ -33,18 +33,15 @@ export {
   structuralEnergy,
   type DeepLinearSummary,
 } from './deep-linear'
+export { fourierBasis, type FourierBasis, type FourierKind } from './fourier-basis'
 export {
-  fourierBasis,
   fourierSummary,
   frequencyByStep,
   frequencyPower,
-  neuronFrequencies,
-  type FourierBasis,
-  type FourierKind,
   type FourierSummary,
   type FourierSummaryOptions,
   type FrequencyByStep,
   type FrequencyPower,
-  type NeuronFrequencies,
 } from './fourier'
+export { neuronFrequencies, type NeuronFrequencies } from './neuron-frequencies'
 export { gini, ipr } from './concentration'

@@ -11,7 +11,10 @@ function isDenseMatrix(x: SpectrumSource): x is DenseMatrix {
   return typeof (x as DenseMatrix).rows === 'number' && typeof (x as DenseMatrix).cols === 'number'
 }
 
-/** Singular values of m, descending, length min(rows, cols), never negative. */
+/**
+ * Singular values of m, descending, length min(rows, cols), never negative; values below the
+ * numerical-rank threshold ε·max(rows, cols)·σ_max are reported as exactly 0.
+ */
 export function singularValues(m: DenseMatrix): number[] {
   assertDenseMatrix(m)
   // autoTranspose keeps wide matrices on ml-matrix's supported path (it warns and is less
@@ -22,10 +25,11 @@ export function singularValues(m: DenseMatrix): number[] {
     autoTranspose: true,
   })
   const n = Math.min(m.rows, m.cols)
-  return svd.diagonal
-    .slice(0, n)
-    .map((s) => Math.max(0, s))
-    .sort((a, b) => b - a)
+  const sigma = svd.diagonal.slice(0, n).sort((a, b) => b - a)
+  // Round-off leaves ~1e-16·σ_max where the true value is 0. Harmless for norms, but a quasi-norm
+  // raises it to p < 1 (p = 1/2: ~1e-8 relative), so a rank-deficient M would get a spurious floor.
+  const cutoff = Number.EPSILON * Math.max(m.rows, m.cols) * Math.max(0, sigma[0])
+  return sigma.map((s) => (s > cutoff ? s : 0))
 }
 
 function sigmaOf(x: SpectrumSource): ArrayLike<number> {

@@ -22,10 +22,13 @@ async function probe(name: BackendName): Promise<BackendProbe> {
         await initialise('webgpu')
         return { name, available: true, reason: adapter.description, software: adapter.software }
       }
-      case 'wasm':
-        await import('@tensorflow/tfjs-backend-wasm')
+      case 'wasm': {
+        const wasm = await import('@tensorflow/tfjs-backend-wasm')
+        // A bundled copy cannot find its .wasm files next to the package; say where they are.
+        if (process.env.GROKKING_LAB_WASM_DIR) wasm.setWasmPaths(`${process.env.GROKKING_LAB_WASM_DIR}/`)
         await initialise('wasm')
         return { name, available: true, reason: 'WebAssembly (SIMD), single thread' }
+      }
       case 'cpu':
         await initialise('cpu')
         return { name, available: true, reason: 'plain JavaScript (slow: for checks only)' }

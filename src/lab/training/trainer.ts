@@ -64,6 +64,8 @@ export class Trainer {
   private readonly snapshotAt: Set<number>
   private step: number
   private wallOffset: number
+  /** tf variable name → tensor name, to key gradients by tensor. */
+  private readonly varNames: Map<string, string>
 
   constructor(
     readonly config: RunConfig,
@@ -81,6 +83,7 @@ export class Trainer {
     this.testBatch = makeTokenBatch(this.dataset.test, c.p)
     this.snapshotAt = new Set(snapshotSteps(c.steps, c.snapshot_budget))
     this.step = resume?.step ?? 0
+    this.varNames = new Map(this.model.params.map((q) => [q.variable.name, q.name]))
     this.wallOffset = resume?.wallSeconds ?? 0
   }
 
@@ -99,8 +102,6 @@ export class Trainer {
     let lastTickStep = this.step
     let lastYield = performance.now()
     let stopped = false
-    const varNames = new Map(this.model.params.map((q) => [q.variable.name, q.name]))
-    const vars = this.model.params.map((q) => q.variable)
     while (true) {
       const s = this.step
       if (this.snapshotAt.has(s)) await cb.onSnapshot?.(s, await this.readWeights())
@@ -112,14 +113,7 @@ export class Trainer {
         stopped = true
         break
       }
-      tf.tidy(() => {
-        const batch = c.batch_size ? this.sampleBatch(s) : this.trainBatch
-        const { grads } = tf.variableGrads(() => makeCrossEntropy(batch.labels)(this.model.logits(batch)), vars)
-        const byName: Record<string, tf.Tensor> = {}
-        for (const [varName, g] of Object.entries(grads)) byName[varNames.get(varName)!] = g
-        this.optimizer.apply(byName)
-        if (batch !== this.trainBatch) batch.dispose()
-      })
+      this.update(s)
       this.step = s + 1
       if (this.step % c.checkpoint_every === 0 && this.step < c.steps) await cb.onCheckpoint?.(await this.checkpoint(wall()))
       const now = performance.now()
@@ -138,6 +132,28 @@ export class Trainer {
     const elapsed = performance.now() - started
     const done = this.step - startStep
     return { stopped, step: this.step, msPerStep: done > 0 ? elapsed / done : 0, wallSeconds: wall() }
+  }
+
+  /**
+   * Runs `count` updates with no evaluation, snapshot or checkpoint, then waits until the backend
+   * has finished them (async backends queue work). For benchmarks.
+   */
+  async trainSteps(count: number): Promise<void> {
+    for (let i = 0; i < count; i++) this.update(this.step++)
+    await this.model.params[0].variable.data()
+  }
+
+  /** One optimizer update at step s, all intermediates released. */
+  private update(s: number): void {
+    const vars = this.model.params.map((q) => q.variable)
+    tf.tidy(() => {
+      const batch = this.config.batch_size ? this.sampleBatch(s) : this.trainBatch
+      const { grads } = tf.variableGrads(() => makeCrossEntropy(batch.labels)(this.model.logits(batch)), vars)
+      const byName: Record<string, tf.Tensor> = {}
+      for (const [varName, g] of Object.entries(grads)) byName[this.varNames.get(varName)!] = g
+      this.optimizer.apply(byName)
+      if (batch !== this.trainBatch) batch.dispose()
+    })
   }
 
   /** Losses, accuracies, margin, norms and distance from init at the current weights. */

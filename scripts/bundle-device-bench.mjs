@@ -1,0 +1,31 @@
+// Bundles the bench into .device/ for a lent GPU machine that has no npm: one ESM file with tfjs
+// inside, the wasm binaries, the webgpu package (Dawn), and Node itself compressed with xz.
+import { execSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { build } from 'esbuild'
+
+const out = '.device'
+fs.mkdirSync(out, { recursive: true })
+await build({
+  entryPoints: ['bench/device-bench.ts'],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  outfile: path.join(out, 'bench.mjs'),
+  external: ['webgpu', 'better-sqlite3', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
+  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+  logLevel: 'warning',
+})
+const wasmDir = path.join(out, 'wasm')
+fs.mkdirSync(wasmDir, { recursive: true })
+for (const f of fs.readdirSync('node_modules/@tensorflow/tfjs-backend-wasm/dist').filter((f) => f.endsWith('.wasm'))) {
+  fs.copyFileSync(path.join('node_modules/@tensorflow/tfjs-backend-wasm/dist', f), path.join(wasmDir, f))
+}
+const webgpu = path.join(out, 'node_modules', 'webgpu')
+fs.mkdirSync(path.join(webgpu, 'dist', 'linux-x64'), { recursive: true })
+for (const f of ['index.js', 'package.json']) fs.copyFileSync(path.join('node_modules/webgpu', f), path.join(webgpu, f))
+fs.copyFileSync('node_modules/webgpu/dist/linux-x64/dawn.node', path.join(webgpu, 'dist', 'linux-x64', 'dawn.node'))
+if (!fs.existsSync(path.join(out, 'node.xz'))) execSync(`xz -T2 -6 -c ${process.execPath} > ${path.join(out, 'node.xz')}`)
+console.log(execSync(`du -sh ${out}`).toString().trim())

@@ -1,0 +1,64 @@
+import { BACKEND_NAMES, type BackendName } from '../../shared/backend'
+import { LabError } from '../../shared/lab-error'
+import { BENCH_MODELS, runBench, type BenchReport } from '../../lab/bench/run-bench'
+import { formatTable } from '../format-table'
+
+export interface BenchCliOptions {
+  json?: boolean
+  backend?: string[]
+  model?: string[]
+  windows?: string
+  torchDevice?: string
+  torchThreads?: string
+}
+
+/** `grokking-lab bench`: ms per training step per backend and model, beside PyTorch, plus library timings. */
+export async function benchCommand(options: BenchCliOptions): Promise<number> {
+  for (const b of options.backend ?? []) {
+    if (!(BACKEND_NAMES as readonly string[]).includes(b)) throw new LabError(`unknown backend '${b}' (choose from ${BACKEND_NAMES.join(', ')})`)
+  }
+  for (const m of options.model ?? []) {
+    if (!(m in BENCH_MODELS)) throw new LabError(`unknown bench model '${m}' (choose from ${Object.keys(BENCH_MODELS).join(', ')})`)
+  }
+  const report = await runBench({
+    backends: options.backend as BackendName[] | undefined,
+    models: options.model,
+    windows: options.windows ? Number(options.windows) : undefined,
+    torchDevice: options.torchDevice,
+    torchThreads: options.torchThreads ? Number(options.torchThreads) : undefined,
+    onProgress: options.json ? undefined : (line) => process.stderr.write(`${line}\n`),
+  })
+  if (options.json) console.log(JSON.stringify(report))
+  else console.log(formatReport(report))
+  return 0
+}
+
+const ms = (v: number | undefined) => (v === undefined ? '-' : v < 10 ? v.toFixed(2) : v.toFixed(1))
+
+/** The bench report as the table the README's bench notes quote. */
+export function formatReport(r: BenchReport): string {
+  const rows = r.rows.map((row) => {
+    const t = row.timing
+    if (!t) return [row.backend, row.model, '-', '-', '-', '-', '-', '-', row.skipped ?? '']
+    return [
+      row.backend,
+      row.model,
+      `${ms(t.msPerStep.median)} (${ms(t.msPerStep.min)}–${ms(t.msPerStep.max)})`,
+      (1000 / t.msPerStep.median).toFixed(1),
+      row.pytorch ? ms(row.pytorch.msPerStep.median) : '-',
+      row.ratio ? row.ratio.toFixed(2) : '-',
+      `${(100 * t.evalOverhead).toFixed(1)}%`,
+      t.peakRssMb.toFixed(0),
+      '',
+    ]
+  })
+  return [
+    `Grokking Lab bench, ${r.date}, ${r.host.cpus} CPUs, Node ${r.host.node}, ${r.host.platform}; reference: ${r.pytorch}`,
+    formatTable(['backend', 'model', 'ms/step median (min–max)', 'steps/s', 'PyTorch ms', 'ratio', 'eval overhead', 'peak RSS MB', 'note'], rows),
+    r.library
+      ? `library: snapshot write ${ms(r.library.snapshotWriteMs)} ms (${r.library.snapshotMb.toFixed(2)} MB); ` +
+        `plots of a 100,000-step run through the API: ${ms(r.library.openPlotsMs)} ms (${r.library.plotPoints} points)`
+      : 'library: not timed',
+    'ratio = PyTorch ms / ours (> 1: we are faster); eval overhead = one evaluation / (eval_every × step time)',
+  ].join('\n')
+}

@@ -1,0 +1,101 @@
+import * as tf from '@tensorflow/tfjs'
+import { parseRunConfig, type RunConfig } from '../../shared/run-config'
+import type { BackendName, BackendProbe } from '../../shared/backend'
+import { probeBackends } from '../backends/select-backend'
+import { getPreset } from '../presets'
+import type { LibraryTiming } from './library-timing'
+import { pytorchUnavailable, timePytorch, type ReferenceTiming } from './pytorch-reference'
+import { timeTraining, type StepTiming } from './time-training'
+
+/** The two reference experiments of the benchmark. */
+export const BENCH_MODELS: Record<string, RunConfig> = {
+  'embed-mlp': parseRunConfig(getPreset('modadd-mlp').config),
+  'transformer-1l': parseRunConfig(getPreset('nanda-transformer').config),
+}
+
+export interface BenchRow {
+  backend: BackendName
+  model: string
+  timing?: StepTiming
+  pytorch?: ReferenceTiming
+  /** PyTorch ms / our ms, in the same run: > 1 means we are faster. */
+  ratio?: number
+  skipped?: string
+}
+
+export interface BenchReport {
+  date: string
+  host: { cpus: number; node: string; platform: string }
+  backends: BackendProbe[]
+  pytorch: string
+  rows: BenchRow[]
+  /** Absent when the bench ran without the library (`library: false`). */
+  library?: LibraryTiming
+}
+
+export interface BenchOptions {
+  backends?: BackendName[]
+  models?: string[]
+  windows?: number
+  windowMs?: number
+  /** PyTorch device for the reference ('cpu' here; 'cuda' on a GPU machine). */
+  torchDevice?: string
+  torchThreads?: number
+  onProgress?: (line: string) => void
+  /** Time the SQLite library too (default true; the bundled GPU bench has no SQLite). */
+  library?: boolean
+}
+
+// Backends that take seconds per step: only measured when asked for by name.
+const SLOW = new Set<BackendName>(['cpu'])
+
+/** Measures every requested backend × model, the PyTorch reference beside it, and the library. */
+export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
+  const say = opts.onProgress ?? (() => {})
+  const probes = await probeBackends()
+  const asked = opts.backends
+  const models = opts.models ?? Object.keys(BENCH_MODELS)
+  const torchMissing = pytorchUnavailable()
+  const torchCache = new Map<string, ReferenceTiming>()
+  const rows: BenchRow[] = []
+  for (const probe of probes) {
+    if (asked && !asked.includes(probe.name)) continue
+    for (const model of models) {
+      const row: BenchRow = { backend: probe.name, model }
+      rows.push(row)
+      if (!probe.available) {
+        row.skipped = probe.reason
+        continue
+      }
+      if (!asked && (SLOW.has(probe.name) || probe.software)) {
+        row.skipped = `slow here (${probe.reason}); measure with --backend ${probe.name}`
+        continue
+      }
+      await tf.setBackend(probe.name)
+      say(`timing ${model} on ${probe.name}…`)
+      row.timing = await timeTraining(BENCH_MODELS[model], { warmupSteps: 3, windows: opts.windows ?? 5, windowMs: opts.windowMs ?? 1500 })
+      if (!torchMissing) {
+        if (!torchCache.has(model)) {
+          say(`timing ${model} in PyTorch…`)
+          torchCache.set(model, timePytorch(BENCH_MODELS[model], { device: opts.torchDevice ?? 'cpu', threads: opts.torchThreads }))
+        }
+        row.pytorch = torchCache.get(model)
+        row.ratio = row.pytorch!.msPerStep.median / row.timing.msPerStep.median
+      }
+    }
+  }
+  let library: LibraryTiming | undefined
+  if (opts.library !== false) {
+    say('timing the run library…')
+    const { timeLibrary } = await import('./library-timing')
+    library = await timeLibrary(BENCH_MODELS['embed-mlp'])
+  }
+  return {
+    date: new Date().toISOString(),
+    host: { cpus: (await import('node:os')).cpus().length, node: process.version, platform: `${process.platform}-${process.arch}` },
+    backends: probes,
+    pytorch: torchMissing ?? `PyTorch on ${opts.torchDevice ?? 'cpu'}`,
+    rows,
+    library,
+  }
+}

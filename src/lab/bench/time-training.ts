@@ -1,0 +1,59 @@
+import * as tf from '@tensorflow/tfjs'
+import type { RunConfig } from '../../shared/run-config'
+import { Trainer } from '../training/trainer'
+import { summarize } from './stats'
+
+export interface StepTiming {
+  /** Per-window ms per training step. */
+  msPerStep: { median: number; min: number; max: number }
+  windows: number
+  stepsPerWindow: number
+  /** Evaluation time as a share of the training time between two evaluations at `eval_every`. */
+  evalOverhead: number
+  evalMs: number
+  peakRssMb: number
+  tensorBytesMb: number
+}
+
+/**
+ * Times full training steps of `config` on the active backend: a warm-up, then `windows`
+ * windows of steps, each ended by a readback so async backends are measured honestly.
+ */
+export async function timeTraining(config: RunConfig, opts: { warmupSteps: number; windows: number; windowMs: number }): Promise<StepTiming> {
+  const trainer = new Trainer(config)
+  let peakRss = process.memoryUsage().rss
+  try {
+    await trainer.trainSteps(opts.warmupSteps)
+    // Size windows from a probe so each lasts about windowMs.
+    const probeStart = performance.now()
+    await trainer.trainSteps(2)
+    const probeMs = (performance.now() - probeStart) / 2
+    const stepsPerWindow = Math.max(1, Math.round(opts.windowMs / Math.max(probeMs, 1e-3)))
+    const perStep: number[] = []
+    for (let w = 0; w < opts.windows; w++) {
+      const t0 = performance.now()
+      await trainer.trainSteps(stepsPerWindow)
+      perStep.push((performance.now() - t0) / stepsPerWindow)
+      peakRss = Math.max(peakRss, process.memoryUsage().rss)
+    }
+    const evalTimes: number[] = []
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now()
+      await trainer.evaluate()
+      evalTimes.push(performance.now() - t0)
+    }
+    const msPerStep = summarize(perStep)
+    const evalMs = summarize(evalTimes).median
+    return {
+      msPerStep,
+      windows: opts.windows,
+      stepsPerWindow,
+      evalMs,
+      evalOverhead: evalMs / (config.eval_every * msPerStep.median),
+      peakRssMb: peakRss / 2 ** 20,
+      tensorBytesMb: tf.memory().numBytes / 2 ** 20,
+    }
+  } finally {
+    trainer.dispose()
+  }
+}
