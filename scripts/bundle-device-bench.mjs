@@ -8,13 +8,24 @@ import { build } from 'esbuild'
 const out = '.device'
 fs.mkdirSync(out, { recursive: true })
 await build({
-  entryPoints: ['bench/device-bench.ts'],
+  entryPoints: { bench: 'bench/device-bench.ts', profile: 'bench/device-profile.ts' },
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  outfile: path.join(out, 'bench.mjs'),
-  external: ['webgpu', 'better-sqlite3', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
+  outdir: out,
+  outExtension: { '.js': '.mjs' },
+  external: ['webgpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
+  // The device bench runs without the library: stand in for the native SQLite module.
+  plugins: [
+    {
+      name: 'no-sqlite',
+      setup(b) {
+        b.onResolve({ filter: /^better-sqlite3$/ }, () => ({ path: 'better-sqlite3', namespace: 'stub' }))
+        b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export default class Database {}' }))
+      },
+    },
+  ],
   banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
   logLevel: 'warning',
 })

@@ -57,7 +57,9 @@ export function createTransformer1L(c: Pick<RunConfig, 'p' | 'd' | 'hidden' | 'h
       const scale = 1 / Math.sqrt(dHead)
       const score = (x: tf.Tensor2D) =>
         tf.mul(tf.sum(tf.reshape(tf.mul(matmul(x, Wk), q), [-1, heads, dHead]), 2, true), scale)
-      const scores = tf.concat([score(x0), score(x1), tf.broadcastTo(score(x2), [n, heads, 1])], 2)
+      const s0 = score(x0)
+      // Broadcast by addition, not broadcastTo: tfjs's Tile gradient loops over every repeated row.
+      const scores = tf.concat([s0, score(x1), tf.add(tf.zerosLike(s0), score(x2))], 2)
       const attn = tf.softmax(scores)
       const value = (x: tf.Tensor2D, i: number) =>
         tf.mul(tf.slice(attn, [0, 0, i], [n, heads, 1]), tf.reshape(matmul(x, Wv), [-1, heads, dHead]))
