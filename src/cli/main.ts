@@ -4,6 +4,8 @@ import { BACKEND_NAMES } from '../shared/backend'
 import { APP_VERSION } from '../lab/app-version'
 import { backendsCommand, presetsCommand } from './commands/info'
 import { benchCommand } from './commands/bench'
+import { analyzeCommand } from './commands/analyze'
+import { exportWeightsCommand, importCommand } from './commands/import-export'
 import { deleteCommand, runsCommand, showCommand } from './commands/library'
 import { resumeCommand, trainCommand } from './commands/train'
 
@@ -59,10 +61,46 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(json())
     .action((run, opts) => setExit(deleteCommand(run, opts)))
   program
+    .command('import')
+    .argument('<file>', 'a .safetensors checkpoint (TransformerLens names for transformer-1l; E, W_in, b_in, W_out, b_out for embed-mlp)')
+    .description("make an 'imported' run from weights trained elsewhere, evaluated on all pairs")
+    .requiredOption('--model <name>', 'the model the weights are for: embed-mlp or transformer-1l')
+    .requiredOption('--p <n>', 'the modulus p')
+    .option('--op <op>', 'the operation the model computes (default add)')
+    .option('--frac <f>', 'train fraction of the split analyses use (default 0.3 for transformer-1l, 0.4 for embed-mlp)')
+    .option('--seed <n>', 'seed of that split (default 0)')
+    .option('--name <name>', 'a name for the run (default: the file name)')
+    // One forward pass: wasm is plenty, and skips probing GPUs (and their driver warnings).
+    .addOption(backend().default('wasm'))
+    .addOption(db())
+    .addOption(json())
+    .action(async (file, opts) => setExit(await importCommand(file, opts)))
+  program
+    .command('export-weights')
+    .argument('<run>', 'run id')
+    .description('write a weight snapshot of a run as a .safetensors file (the format import reads)')
+    .requiredOption('--out <file>', 'the .safetensors file to write')
+    .option('--step <n>', 'the snapshot step (default: the last snapshot)')
+    .addOption(db())
+    .addOption(json())
+    .action((run, opts) => setExit(exportWeightsCommand(run, opts)))
+  program
     .command('backends')
     .description('list the tfjs backends, whether each loads here, and which one auto picks')
     .addOption(json())
     .action(async (opts) => setExit(await backendsCommand(opts)))
+  program
+    .command('analyze')
+    .argument('<run>', 'run id')
+    .description('clocks, final measurements, Fourier and spectral summaries of a run at a snapshot (default: the last)')
+    .option('--step <n>', 'analyse the weights of this snapshot step')
+    .option('--epsilon <ε>', 'T_fit threshold on the train loss (default 0.01)')
+    .option('--accuracy <a>', 'T_mem / T_gen accuracy threshold (default 0.99)')
+    .option('--delta <δ>', 'T_struct relative band around the final structural energy (default 0.05)')
+    .option('--churn <c>', 'T_freeze threshold on the ReLU pattern churn (default 0.01)')
+    .addOption(db())
+    .addOption(json())
+    .action((run, opts) => setExit(analyzeCommand(run, opts)))
   program
     .command('bench')
     .description('time training steps per backend and model beside the PyTorch reference, and the run library')

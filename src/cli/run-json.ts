@@ -47,5 +47,6 @@ export function runDetailJson(store: RunStore, runId: number) {
     metrics,
     snapshots: { count: snapshotSteps.length, steps: snapshotSteps, tensors },
     checkpointStep: checkpoint?.step ?? null,
+    clocks: store.loadClocks(runId) ?? null,
   }
 }

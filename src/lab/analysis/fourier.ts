@@ -22,7 +22,9 @@ export function frequencyPower(E: DenseMatrix): FrequencyPower {
 export interface FourierSummaryOptions {
   /** How many of the strongest frequencies topKShare counts. Default 5. */
   topK?: number
-  /** A key frequency carries at least keyFactor × the flat-spectrum share 1/F. Default 3. */
+  /** Smallest drop, as a ratio, between the last key frequency's share and the next one's. Default 2. */
+  keyGap?: number
+  /** The keys together must carry at least keyFactor × what as many flat frequencies would. Default 2. */
   keyFactor?: number
   /** At most this many key frequencies are reported. Default 12. */
   maxKeys?: number
@@ -38,7 +40,7 @@ export interface FourierSummary {
   constantPower: number
   /** All power including the constant: ‖E‖_F². */
   totalPower: number
-  /** Frequencies with share ≥ min(1, keyFactor/F), strongest first, at most maxKeys. */
+  /** The strongest frequencies above the largest gap in the sorted spectrum (see keysAboveGap); none when flat. */
   keyFrequencies: number[]
   topK: number
   /** Summed share of the topK strongest frequencies. */
@@ -55,7 +57,7 @@ export function fourierSummary(E: DenseMatrix, options: FourierSummaryOptions = 
 }
 
 function summarizePower(fp: FrequencyPower, options: FourierSummaryOptions): FourierSummary {
-  const { topK = 5, keyFactor = 3, maxKeys = 12 } = options
+  const { topK = 5, keyFactor = 2, keyGap = 2, maxKeys = 12 } = options
   const power = fp.power.slice(1)
   const frequencies = power.map((_, i) => i + 1)
   const F = power.length
@@ -64,11 +66,7 @@ function summarizePower(fp: FrequencyPower, options: FourierSummaryOptions): Fou
   const share = power.map((v) => (nonConstant > 0 ? v / nonConstant : 0))
   // Strongest first; ties broken by lower frequency so results do not depend on sort stability.
   const order = frequencies.slice().sort((a, b) => power[b - 1] - power[a - 1] || a - b)
-  // Relative to the flat share rather than a cumulative-share cut: a flat (pre-grokking) spectrum
-  // then has no keys at all, instead of "the 90% that happen to be largest".
-  const threshold = Math.min(1, keyFactor / F)
-  const keyFrequencies =
-    nonConstant > 0 ? order.filter((k) => share[k - 1] >= threshold).slice(0, Math.max(0, maxKeys)) : []
+  const keyFrequencies = nonConstant > 0 ? keysAboveGap(order.map((k) => share[k - 1]), F, keyGap, keyFactor, maxKeys).map((i) => order[i]) : []
   const topKShare = order.slice(0, Math.max(0, topK)).reduce((s, k) => s + share[k - 1], 0)
   const norms = power.map(Math.sqrt)
   return {
@@ -113,4 +111,27 @@ export function frequencyByStep(snapshots: readonly { step: number; E: DenseMatr
     share: frequencies.map((_, i) => summaries.map((s) => s.share[i])),
     power: summaries.map((s) => s.power.reduce((a, v) => a + v, 0)),
   }
+}
+
+/**
+ * Indices (into `sorted`, shares in descending order) of the key frequencies: those above the
+ * largest relative drop among the top `maxKeys + 1`, provided the drop is at least `gap`× and the
+ * keys carry at least `factor`× the share that as many frequencies of a flat spectrum would. This
+ * is how one reads a grokked spectrum by eye (a few tall bars, then a cliff); a flat spectrum,
+ * with no cliff, has no keys, and a handful of equally strong frequencies are all found.
+ */
+export function keysAboveGap(sorted: number[], F: number, gap: number, factor: number, maxKeys: number): number[] {
+  let best = 0
+  let bestRatio = 0
+  for (let k = 1; k <= Math.min(maxKeys, sorted.length); k++) {
+    const next = k < sorted.length ? sorted[k] : 0
+    const ratio = next > 0 ? sorted[k - 1] / next : Number.POSITIVE_INFINITY
+    if (ratio > bestRatio) {
+      bestRatio = ratio
+      best = k
+    }
+  }
+  const carried = sorted.slice(0, best).reduce((s, v) => s + v, 0)
+  if (best === 0 || bestRatio < gap || carried < Math.min(1, (factor * best) / F)) return []
+  return Array.from({ length: best }, (_, i) => i)
 }

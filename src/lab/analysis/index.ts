@@ -45,3 +45,4 @@ export {
 } from './fourier'
 export { neuronFrequencies, type NeuronFrequencies } from './neuron-frequencies'
 export { gini, ipr } from './concentration'
+export { computeClocks, DEFAULT_THRESHOLDS, firstStepStaying, firstStepWhere, type ClockThresholds, type Clocks } from './clocks'

@@ -13,17 +13,23 @@ export interface ReferenceTiming {
   torch: string
 }
 
-/** Why PyTorch cannot be used here, or null when `python3 -c "import torch"` works. */
-export function pytorchUnavailable(python = process.env.PYTHON ?? 'python3'): string | null {
-  const r = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', timeout: 60_000 })
-  if (r.error) return `${python} not found`
-  if (r.status !== 0) return `PyTorch not importable (${r.stderr.trim().split('\n').pop()})`
-  return null
+// Debian's python3-torch lives under /usr/bin/python3, which a pyenv or venv python3 may shadow.
+const PYTHONS = () => (process.env.PYTHON ? [process.env.PYTHON] : ['python3', '/usr/bin/python3'])
+
+/** The first Python that can `import torch`, or the reason none can. */
+export function findPytorch(): { python: string } | { reason: string } {
+  const reasons: string[] = []
+  for (const python of PYTHONS()) {
+    const r = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', timeout: 60_000 })
+    if (r.status === 0) return { python }
+    reasons.push(r.error ? `${python} not found` : `${python}: no torch (${r.stderr.trim().split('\n').pop()})`)
+  }
+  return { reason: `PyTorch not importable (${reasons.join('; ')}); on Debian: apt-get install python3-torch libopenblas0-pthread` }
 }
 
 /** Runs the PyTorch reference for the same model and data shape; ms per step of AdamW, full batch. */
-export function timePytorch(config: RunConfig, opts: { device: string; threads?: number; python?: string }): ReferenceTiming {
-  const python = opts.python ?? process.env.PYTHON ?? 'python3'
+export function timePytorch(config: RunConfig, opts: { device: string; threads?: number; python: string }): ReferenceTiming {
+  const python = opts.python
   const args = [script(), '--model', config.model, '--p', String(config.p), '--frac', String(config.frac), '--d', String(config.d),
     '--hidden', String(config.hidden), '--device', opts.device]
   if (opts.threads) args.push('--threads', String(opts.threads))

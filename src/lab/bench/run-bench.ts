@@ -4,7 +4,7 @@ import type { BackendName, BackendProbe } from '../../shared/backend'
 import { probeBackends } from '../backends/select-backend'
 import { getPreset } from '../presets'
 import type { LibraryTiming } from './library-timing'
-import { pytorchUnavailable, timePytorch, type ReferenceTiming } from './pytorch-reference'
+import { findPytorch, timePytorch, type ReferenceTiming } from './pytorch-reference'
 import { timeTraining, type StepTiming } from './time-training'
 
 /** The two reference experiments of the benchmark. */
@@ -55,7 +55,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
   const probes = await probeBackends()
   const asked = opts.backends
   const models = opts.models ?? Object.keys(BENCH_MODELS)
-  const torchMissing = pytorchUnavailable()
+  const torch = findPytorch()
   const torchCache = new Map<string, ReferenceTiming>()
   const rows: BenchRow[] = []
   for (const probe of probes) {
@@ -74,10 +74,11 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
       await tf.setBackend(probe.name)
       say(`timing ${model} on ${probe.name}…`)
       row.timing = await timeTraining(BENCH_MODELS[model], { warmupSteps: 3, windows: opts.windows ?? 5, windowMs: opts.windowMs ?? 1500 })
-      if (!torchMissing) {
+      if ('python' in torch) {
         if (!torchCache.has(model)) {
           say(`timing ${model} in PyTorch…`)
-          torchCache.set(model, timePytorch(BENCH_MODELS[model], { device: opts.torchDevice ?? 'cpu', threads: opts.torchThreads }))
+          const device = opts.torchDevice ?? 'cpu'
+          torchCache.set(model, timePytorch(BENCH_MODELS[model], { device, threads: opts.torchThreads, python: torch.python }))
         }
         row.pytorch = torchCache.get(model)
         row.ratio = row.pytorch!.msPerStep.median / row.timing.msPerStep.median
@@ -94,7 +95,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
     date: new Date().toISOString(),
     host: { cpus: (await import('node:os')).cpus().length, node: process.version, platform: `${process.platform}-${process.arch}` },
     backends: probes,
-    pytorch: torchMissing ?? `PyTorch on ${opts.torchDevice ?? 'cpu'}`,
+    pytorch: 'python' in torch ? `PyTorch on ${opts.torchDevice ?? 'cpu'} (${torch.python})` : torch.reason,
     rows,
     library,
   }

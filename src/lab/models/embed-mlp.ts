@@ -31,12 +31,15 @@ export function createEmbedMlp(c: Pick<RunConfig, 'p' | 'd' | 'hidden'>, params:
     kind: 'embed-mlp',
     p: c.p,
     params,
-    logits(batch: TokenBatch): tf.Tensor2D {
+    forward(batch: TokenBatch) {
       const e = E as tf.Tensor2D
       const tableA = matmul(e, tf.slice(W_in, [0, 0], [c.d, c.hidden]) as tf.Tensor2D)
       const tableB = matmul(e, tf.slice(W_in, [c.d, 0], [c.d, c.hidden]) as tf.Tensor2D)
-      const pre = tf.add(tf.add(batch.selectA(tableA), batch.selectB(tableB)), b_in) as tf.Tensor2D
-      return tf.add(matmul(tf.relu(pre), W_out as tf.Tensor2D), b_out) as tf.Tensor2D
+      const hiddenPre = tf.add(tf.add(batch.selectA(tableA), batch.selectB(tableB)), b_in) as tf.Tensor2D
+      return { logits: tf.add(matmul(tf.relu(hiddenPre), W_out as tf.Tensor2D), b_out) as tf.Tensor2D, hiddenPre }
+    },
+    logits(batch: TokenBatch): tf.Tensor2D {
+      return this.forward(batch).logits
     },
   }
 }

@@ -39,6 +39,8 @@ export interface LabModel {
   params: ModelParam[]
   /** Logits [N, p]; differentiable with respect to every param. */
   logits(batch: TokenBatch): tf.Tensor2D
+  /** Logits and the ReLU layer's pre-activations [N, hidden], for pattern-churn measurements. */
+  forward(batch: TokenBatch): { logits: tf.Tensor2D; hiddenPre: tf.Tensor2D }
 }
 
 /** Draws every spec's initial values from the seeded init stream, in spec order, times `scale`. */

@@ -43,6 +43,9 @@ export function createTransformer1L(c: Pick<RunConfig, 'p' | 'd' | 'hidden' | 'h
     p,
     params,
     logits(batch: TokenBatch): tf.Tensor2D {
+      return this.forward(batch).logits
+    },
+    forward(batch: TokenBatch) {
       const n = batch.size
       const WE = v('embed.W_E')
       const pos = v('pos_embed.W_pos')
@@ -66,10 +69,10 @@ export function createTransformer1L(c: Pick<RunConfig, 'p' | 'd' | 'hidden' | 'h
       const z = tf.add(tf.add(value(x0, 0), value(x1, 1)), value(x2, 2))
       const Wo = tf.reshape(v('blocks.0.attn.W_O'), [heads * dHead, d]) as tf.Tensor2D
       const resid = tf.add(x2, matmul(tf.reshape(z, [n, heads * dHead]) as tf.Tensor2D, Wo)) as tf.Tensor2D
-      const hidden = tf.relu(tf.add(matmul(resid, v('blocks.0.mlp.W_in') as tf.Tensor2D), v('blocks.0.mlp.b_in')))
-      const mlpOut = tf.add(matmul(hidden as tf.Tensor2D, v('blocks.0.mlp.W_out') as tf.Tensor2D), v('blocks.0.mlp.b_out'))
+      const hiddenPre = tf.add(matmul(resid, v('blocks.0.mlp.W_in') as tf.Tensor2D), v('blocks.0.mlp.b_in')) as tf.Tensor2D
+      const mlpOut = tf.add(matmul(tf.relu(hiddenPre), v('blocks.0.mlp.W_out') as tf.Tensor2D), v('blocks.0.mlp.b_out'))
       const final = tf.add(resid, mlpOut) as tf.Tensor2D
-      return matmul(final, tf.slice(v('unembed.W_U'), [0, 0], [d, p]) as tf.Tensor2D)
+      return { logits: matmul(final, tf.slice(v('unembed.W_U'), [0, 0], [d, p]) as tf.Tensor2D), hiddenPre }
     },
   }
 }

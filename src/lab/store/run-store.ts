@@ -3,6 +3,7 @@ import type { RunConfig } from '../../shared/run-config'
 import { LabError } from '../../shared/lab-error'
 import type { MetricSeries, RunRecord, RunStatus, RunSummary } from '../../shared/run-types'
 import type { Checkpoint, TensorData } from '../training/trainer'
+import type { Clocks } from '../analysis/clocks'
 import { ACCURACY_THRESHOLD } from '../training/clocks'
 import { openDatabase, type OpenOptions } from './open-database'
 import { blobToFloat32, float32ToBlob } from './tensor-blob'
@@ -219,6 +220,18 @@ export class RunStore {
       this.db.prepare('DELETE FROM snapshots WHERE run_id = ? AND step >= ?').run(runId, step)
       this.refreshSummary(runId)
     })()
+  }
+
+  /** Stores a run's clocks at the default thresholds, so listings need not recompute them. */
+  saveClocks(runId: number, clocks: Clocks): void {
+    this.db
+      .prepare('INSERT OR REPLACE INTO run_clocks (run_id, clocks_json, computed_at) VALUES (?, ?, ?)')
+      .run(runId, JSON.stringify(clocks), now())
+  }
+
+  loadClocks(runId: number): Clocks | undefined {
+    const row = this.db.prepare('SELECT clocks_json FROM run_clocks WHERE run_id = ?').get(runId) as { clocks_json: string } | undefined
+    return row ? JSON.parse(row.clocks_json) : undefined
   }
 
   summary(runId: number): RunSummary | undefined {

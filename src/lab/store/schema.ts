@@ -71,6 +71,13 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (run_id, name, slot)
   ) WITHOUT ROWID;
   `,
+  `
+  CREATE TABLE run_clocks (
+    run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+    clocks_json TEXT NOT NULL,
+    computed_at TEXT NOT NULL
+  );
+  `,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

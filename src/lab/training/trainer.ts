@@ -11,6 +11,15 @@ import { Optimizer, type OptimizerState } from './optimizer'
 import { snapshotSteps } from './snapshot-schedule'
 import { makeTokenBatch } from './token-batch'
 
+/** Reads [‖∇head‖², ‖∇rest‖²] back as metrics and disposes the tensor. */
+async function readGradientMetrics(norms: tf.Tensor): Promise<Record<string, number>> {
+  const [headSq, restSq] = await norms.data()
+  norms.dispose()
+  const head = Math.sqrt(headSq)
+  const rest = Math.sqrt(restSq)
+  return { 'grad_norm/head': head, 'grad_norm/rest': rest, grad_ratio_head: rest > 0 ? head / rest : Number.NaN }
+}
+
 /** Weights and optimizer state after `step` updates: enough to continue the run exactly. */
 export interface Checkpoint {
   step: number
@@ -64,6 +73,8 @@ export class Trainer {
   private readonly snapshotAt: Set<number>
   private step: number
   private wallOffset: number
+  /** The train set's ReLU pattern at the last evaluation (churn is measured against it). */
+  private pattern: tf.Tensor | undefined
   /** tf variable name → tensor name, to key gradients by tensor. */
   private readonly varNames: Map<string, string>
 
@@ -105,15 +116,20 @@ export class Trainer {
     while (true) {
       const s = this.step
       if (this.snapshotAt.has(s)) await cb.onSnapshot?.(s, await this.readWeights())
-      if (s % c.eval_every === 0 || s === c.steps) {
-        await cb.onEval?.({ step: s, wallSeconds: wall(), metrics: await this.evaluate() })
+      const evalStep = s % c.eval_every === 0 || s === c.steps
+      const stopping = s === c.steps || Boolean(cb.shouldStop?.())
+      if (evalStep) {
+        const metrics = await this.evaluate()
+        // The gradient at θ_s comes with update s; at the last step it needs a pass of its own.
+        const gradNorms = stopping ? this.gradientNorms() : this.update(s, true)!
+        Object.assign(metrics, await readGradientMetrics(gradNorms))
+        await cb.onEval?.({ step: s, wallSeconds: wall(), metrics })
       }
-      if (s === c.steps) break
-      if (cb.shouldStop?.()) {
-        stopped = true
+      if (stopping) {
+        stopped = s !== c.steps
         break
       }
-      this.update(s)
+      if (!evalStep) this.update(s)
       this.step = s + 1
       if (this.step % c.checkpoint_every === 0 && this.step < c.steps) await cb.onCheckpoint?.(await this.checkpoint(wall()))
       const now = performance.now()
@@ -143,28 +159,54 @@ export class Trainer {
     await this.model.params[0].variable.data()
   }
 
-  /** One optimizer update at step s, all intermediates released. */
-  private update(s: number): void {
-    const vars = this.model.params.map((q) => q.variable)
-    tf.tidy(() => {
+  /**
+   * One optimizer update at step s, all intermediates released. With `withGradNorms` it also
+   * returns the squared gradient norms of the head and of the rest (a kept tensor to read back).
+   */
+  private update(s: number, withGradNorms = false): tf.Tensor | undefined {
+    return tf.tidy(() => {
       const batch = this.config.batch_size ? this.sampleBatch(s) : this.trainBatch
-      const { grads } = tf.variableGrads(() => makeCrossEntropy(batch.labels)(this.model.logits(batch)), vars)
-      const byName: Record<string, tf.Tensor> = {}
-      for (const [varName, g] of Object.entries(grads)) byName[this.varNames.get(varName)!] = g
-      this.optimizer.apply(byName)
+      const grads = this.gradients(batch)
+      const norms = withGradNorms ? this.groupSquaredNorms(grads) : undefined
+      this.optimizer.apply(grads)
       if (batch !== this.trainBatch) batch.dispose()
+      return norms
     })
+  }
+
+  private gradients(batch: TokenBatch): Record<string, tf.Tensor> {
+    const vars = this.model.params.map((q) => q.variable)
+    const { grads } = tf.variableGrads(() => makeCrossEntropy(batch.labels)(this.model.logits(batch)), vars)
+    const byName: Record<string, tf.Tensor> = {}
+    for (const [varName, g] of Object.entries(grads)) byName[this.varNames.get(varName)!] = g
+    return byName
+  }
+
+  /** [‖∇head‖², ‖∇rest‖²]: TC's effective-gradient comparison of classifier head and embedding block. */
+  private groupSquaredNorms(grads: Record<string, tf.Tensor>): tf.Tensor {
+    const sq = (group: 'head' | 'rest') =>
+      tf.addN(this.model.params.filter((q) => (q.group === 'head') === (group === 'head')).map((q) => tf.sum(tf.square(grads[q.name]))))
+    return tf.stack([sq('head'), sq('rest')])
+  }
+
+  /** Gradient norms at the current weights on the full train set, without updating. */
+  private gradientNorms(): tf.Tensor {
+    return tf.tidy(() => this.groupSquaredNorms(this.gradients(this.trainBatch)))
   }
 
   /** Losses, accuracies, margin, norms and distance from init at the current weights. */
   async evaluate(): Promise<Record<string, number>> {
-    return evaluate({
+    const { metrics, pattern } = await evaluate({
       model: this.model,
       train: this.trainBatch,
       test: this.testBatch,
       initial: this.initial,
       weightDecay: (name) => this.config.wd_per_layer[name] ?? this.config.wd,
+      previousPattern: this.pattern,
     })
+    this.pattern?.dispose()
+    this.pattern = pattern
+    return metrics
   }
 
   /** Copies every weight tensor to the host. */
@@ -196,6 +238,7 @@ export class Trainer {
   }
 
   dispose(): void {
+    this.pattern?.dispose()
     this.trainBatch.dispose()
     this.testBatch.dispose()
     this.initial.forEach((t) => t.dispose())

@@ -3,6 +3,7 @@ import type { TrainingEvent } from '../../shared/run-types'
 import { useBackend } from '../backends/select-backend'
 import { RunStore } from '../store/run-store'
 import { Trainer } from '../training/trainer'
+import { computeClocks } from '../analysis/clocks'
 import type { TrainingJob } from './training-job'
 
 /**
@@ -42,6 +43,7 @@ export async function runTrainingJob(job: TrainingJob, emit: (e: TrainingEvent) 
     })
     const status = outcome.stopped ? 'cancelled' : 'completed'
     store.finishRun(runId, status, { stepsDone: outcome.step, msPerStep: outcome.msPerStep, wallSeconds: outcome.wallSeconds })
+    store.saveClocks(runId, computeClocks(store.readSeries(runId)))
     emit({ type: 'finished', runId, status, step: outcome.step, msPerStep: outcome.msPerStep })
   } catch (e) {
     const message = isLabError(e) ? e.message : String((e as Error)?.stack ?? e)

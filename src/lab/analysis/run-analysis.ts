@@ -1,0 +1,78 @@
+import type { RunStore } from '../store/run-store'
+import { computeClocks, type ClockThresholds, type Clocks } from './clocks'
+import { fourierSummary, frequencyByStep, type FourierSummary } from './fourier'
+import { neuronFrequencies } from './neuron-frequencies'
+import { spectralSummary } from './spectral'
+import { tensorMatrix, tokenViews } from './weight-views'
+
+export interface TensorSpectrum {
+  tensor: string
+  rows: number
+  cols: number
+  topSingularValues: number[]
+  nuclearNorm: number
+  effectiveRank: number
+  stableRank: number
+}
+
+export interface RunAnalysis {
+  runId: number
+  /** The snapshot step the weight analyses read. */
+  step: number
+  clocks: Clocks
+  /** The last value of every metric. */
+  final: Record<string, number>
+  fourier: {
+    embedding: FourierSummary
+    neurons: { dominantFrequencyCounts: Record<string, number>; meanFraction: number }
+    unembed: FourierSummary
+    outputMap?: FourierSummary
+  }
+  spectra: TensorSpectrum[]
+  /** Share of each key frequency (of the analysed step) across all snapshots. */
+  keyFrequencyByStep: { steps: number[]; frequencies: number[]; share: number[][] }
+}
+
+/** Clocks, final measurements, Fourier and spectral views of a stored run at a snapshot (default the last). */
+export function analyzeRun(store: RunStore, runId: number, opts: { step?: number; thresholds?: Partial<ClockThresholds> } = {}): RunAnalysis {
+  const run = store.getRun(runId)
+  const series = store.readSeries(runId)
+  const snapshotSteps = store.snapshotSteps(runId)
+  const step = opts.step ?? snapshotSteps[snapshotSteps.length - 1]
+  const tensors = store.readSnapshot(runId, step)
+  const views = tokenViews(run.config, tensors)
+  const neurons = neuronFrequencies(views.neurons, run.config.p)
+  const dominantFrequencyCounts: Record<string, number> = {}
+  neurons.count.forEach((n, k) => {
+    if (k > 0 && n > 0) dominantFrequencyCounts[k] = n
+  })
+  const embedding = fourierSummary(views.embedding)
+  const byStep = frequencyByStep(snapshotSteps.map((s) => ({ step: s, E: tokenViews(run.config, store.readSnapshot(runId, s)).embedding })))
+  return {
+    runId,
+    step,
+    clocks: computeClocks(series, opts.thresholds),
+    final: Object.fromEntries(series.map((s) => [s.name, s.values[s.values.length - 1]])),
+    fourier: {
+      embedding,
+      neurons: { dominantFrequencyCounts, meanFraction: mean(neurons.fraction) },
+      unembed: fourierSummary(views.unembed),
+      outputMap: views.outputMap ? fourierSummary(views.outputMap) : undefined,
+    },
+    spectra: tensors
+      .filter((t) => t.shape.length === 2)
+      .map((t) => {
+        const s = spectralSummary(tensorMatrix(tensors, t.name))
+        return { tensor: t.name, rows: s.rows, cols: s.cols, topSingularValues: s.topSingularValues, nuclearNorm: s.nuclearNorm, effectiveRank: s.effectiveRank, stableRank: s.stableRank }
+      }),
+    keyFrequencyByStep: {
+      steps: byStep.steps,
+      frequencies: embedding.keyFrequencies,
+      share: embedding.keyFrequencies.map((k) => byStep.share[k - 1]),
+    },
+  }
+}
+
+function mean(values: number[]): number {
+  return values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0
+}
