@@ -59,6 +59,6 @@ export function formatReport(r: BenchReport): string {
       ? `library: snapshot write ${ms(r.library.snapshotWriteMs)} ms (${r.library.snapshotMb.toFixed(2)} MB); ` +
         `plots of a 100,000-step run through the API: ${ms(r.library.openPlotsMs)} ms (${r.library.plotPoints} points)`
       : 'library: not timed',
-    'ratio = PyTorch ms / ours (> 1: we are faster); eval overhead = one evaluation / (eval_every × step time)',
+    'ratio = PyTorch ms / ours (> 1: we are faster); eval overhead = ms/step with measurements every eval_every steps / without − 1',
   ].join('\n')
 }

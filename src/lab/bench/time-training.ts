@@ -8,7 +8,7 @@ export interface StepTiming {
   msPerStep: { median: number; min: number; max: number }
   windows: number
   stepsPerWindow: number
-  /** Evaluation time as a share of the training time between two evaluations at `eval_every`. */
+  /** Extra training time with measurements every `eval_every` steps: ms/step with them / without − 1. */
   evalOverhead: number
   evalMs: number
   peakRssMb: number
@@ -36,11 +36,19 @@ export async function timeTraining(config: RunConfig, opts: { warmupSteps: numbe
       perStep.push((performance.now() - t0) / stepsPerWindow)
       peakRss = Math.max(peakRss, process.memoryUsage().rss)
     }
+    // The same windows with an evaluation every eval_every steps, as a run does them.
+    const measured: number[] = []
     const evalTimes: number[] = []
-    for (let i = 0; i < 3; i++) {
+    const evalsPerWindow = Math.max(1, Math.round(stepsPerWindow / config.eval_every))
+    for (let w = 0; w < opts.windows; w++) {
       const t0 = performance.now()
-      await trainer.evaluate()
-      evalTimes.push(performance.now() - t0)
+      for (let i = 0; i < evalsPerWindow; i++) {
+        const e0 = performance.now()
+        await trainer.evaluate()
+        evalTimes.push(performance.now() - e0)
+        await trainer.trainSteps(config.eval_every)
+      }
+      measured.push((performance.now() - t0) / (evalsPerWindow * config.eval_every))
     }
     const msPerStep = summarize(perStep)
     const evalMs = summarize(evalTimes).median
@@ -49,7 +57,7 @@ export async function timeTraining(config: RunConfig, opts: { warmupSteps: numbe
       windows: opts.windows,
       stepsPerWindow,
       evalMs,
-      evalOverhead: evalMs / (config.eval_every * msPerStep.median),
+      evalOverhead: summarize(measured).median / msPerStep.median - 1,
       peakRssMb: peakRss / 2 ** 20,
       tensorBytesMb: tf.memory().numBytes / 2 ** 20,
     }
