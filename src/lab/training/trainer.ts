@@ -184,8 +184,12 @@ export class Trainer {
 
   /** [‖∇head‖², ‖∇rest‖²]: TC's effective-gradient comparison of classifier head and embedding block. */
   private groupSquaredNorms(grads: Record<string, tf.Tensor>): tf.Tensor {
+    // Pairwise adds, not tf.addN: WebGPU's AddN binds one buffer per input and fails past 8 inputs.
     const sq = (group: 'head' | 'rest') =>
-      tf.addN(this.model.params.filter((q) => (q.group === 'head') === (group === 'head')).map((q) => tf.sum(tf.square(grads[q.name]))))
+      this.model.params
+        .filter((q) => (q.group === 'head') === (group === 'head'))
+        .map((q) => tf.sum(tf.square(grads[q.name])))
+        .reduce((a, b) => tf.add(a, b))
     return tf.stack([sq('head'), sq('rest')])
   }
 
