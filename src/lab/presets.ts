@@ -1,5 +1,7 @@
 import { LabError } from '../shared/lab-error'
 import type { RunConfigInput } from '../shared/run-config'
+import { LINEAR_PRESETS } from './systems/linear-presets'
+import { REGRESSION_PRESETS } from './systems/regression-presets'
 
 export interface Preset {
   name: string
@@ -73,6 +75,8 @@ export const PRESETS: Preset[] = [
       eval_every: 50,
     },
   },
+  ...LINEAR_PRESETS,
+  ...REGRESSION_PRESETS,
 ]
 
 /** The preset with this name; throws LabError listing the known presets. */

@@ -5,8 +5,24 @@ import { LabError } from './lab-error'
 export const MODULAR_OPS = ['add', 'sub', 'mul', 'div', 'sq_sum', 'quad'] as const
 export type ModularOp = (typeof MODULAR_OPS)[number]
 
-export const MODEL_KINDS = ['embed-mlp', 'transformer-1l'] as const
+export const MODEL_KINDS = ['embed-mlp', 'transformer-1l', 'deep-linear', 'diagonal-linear', 'matrix-factorization', 'two-layer-relu'] as const
 export type ModelKind = (typeof MODEL_KINDS)[number]
+
+/** Models whose weights `grokking-lab import` reads (TransformerLens names for the transformer). */
+export const IMPORTABLE_MODELS = ['embed-mlp', 'transformer-1l'] as const
+export type ImportableModel = (typeof IMPORTABLE_MODELS)[number]
+
+export const TASKS = ['modular', 'sparse-linear', 'matrix-completion', 'low-rank-teacher', 'teacher-student'] as const
+export type TaskKind = (typeof TASKS)[number]
+
+/** Which models can train which task (SCIENCE.md "Tasks" and "Models"). */
+export const TASK_MODELS: Record<TaskKind, ModelKind[]> = {
+  modular: ['embed-mlp', 'transformer-1l', 'deep-linear'],
+  'sparse-linear': ['diagonal-linear'],
+  'matrix-completion': ['matrix-factorization'],
+  'low-rank-teacher': ['deep-linear'],
+  'teacher-student': ['two-layer-relu'],
+}
 
 export const OPTIMIZERS = ['sgd', 'adam', 'adamw'] as const
 
@@ -18,14 +34,33 @@ const positiveInt = z.number().int().positive()
  */
 export const runConfigSchema = z
   .object({
-    task: z.literal('modular').default('modular'),
+    task: z.enum(TASKS).default('modular'),
     model: z.enum(MODEL_KINDS).default('embed-mlp'),
-    p: z.number().int().min(2, 'p must be an integer ≥ 2 (the modulus)').max(1000, 'p must be ≤ 1000'),
+    p: z.number().int().min(2, 'p must be an integer ≥ 2 (the modulus)').max(1000, 'p must be ≤ 1000').default(97),
     op: z.enum(MODULAR_OPS).default('add'),
+    /** Train fraction (modular) or observed fraction (matrix completion). */
     frac: z
       .number()
       .gt(0, 'frac (train fraction) must be strictly between 0 and 1')
-      .lt(1, 'frac (train fraction) must be strictly between 0 and 1'),
+      .lt(1, 'frac (train fraction) must be strictly between 0 and 1')
+      .default(0.4),
+    /** Input dimension (sparse-linear, low-rank-teacher, teacher-student) or matrix size (matrix-completion). */
+    dim: positiveInt.default(100),
+    n_train: positiveInt.default(50),
+    n_test: positiveInt.default(2000),
+    /** Rank of the teacher matrix (matrix-completion, low-rank-teacher). */
+    rank: positiveInt.default(2),
+    /** Non-zeros of the sparse teacher w* (sparse-linear). */
+    sparsity: positiveInt.default(5),
+    /** Classes of the low-rank linear teacher. */
+    classes: positiveInt.default(10),
+    /** Layers of the deep linear net. */
+    depth: positiveInt.default(3),
+    input_dist: z.enum(['gaussian', 'rademacher']).default('gaussian'),
+    /** Hidden units of the teacher (teacher-student); the student has `hidden`. */
+    teacher_width: positiveInt.default(4),
+    /** Std of Gaussian label noise (teacher-student). */
+    noise: z.number().min(0).default(0),
     seed: z.number().int().min(0).default(0),
     steps: positiveInt,
     /** null = full batch, the default of the grokking literature. */
@@ -50,10 +85,16 @@ export const runConfigSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
+    if (!TASK_MODELS[c.task].includes(c.model)) {
+      ctx.addIssue({ code: 'custom', path: ['model'], message: `model ${c.model} cannot train task ${c.task} (use ${TASK_MODELS[c.task].join(' or ')})` })
+    }
+    if (c.task === 'sparse-linear' && c.sparsity > c.dim) {
+      ctx.addIssue({ code: 'custom', path: ['sparsity'], message: `sparsity (${c.sparsity}) must be ≤ dim (${c.dim})` })
+    }
     if (c.model === 'transformer-1l' && c.d % c.heads !== 0) {
       ctx.addIssue({ code: 'custom', path: ['heads'], message: `d (${c.d}) must be divisible by heads (${c.heads})` })
     }
-    if (c.op === 'div' && !isPrime(c.p)) {
+    if (c.task === 'modular' && c.op === 'div' && !isPrime(c.p)) {
       ctx.addIssue({ code: 'custom', path: ['p'], message: `op div needs a prime p so every b ≠ 0 has an inverse; ${c.p} is not prime` })
     }
   })

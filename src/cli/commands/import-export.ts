@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { LabError } from '../../shared/lab-error'
-import { MODEL_KINDS, MODULAR_OPS, type ModelKind, type ModularOp } from '../../shared/run-config'
+import { IMPORTABLE_MODELS, MODULAR_OPS, type ImportableModel, type ModularOp } from '../../shared/run-config'
 import type { BackendName } from '../../shared/backend'
 import { useBackend } from '../../lab/backends/select-backend'
 import { exportWeights } from '../../lab/io/export-weights'
@@ -24,8 +24,8 @@ export interface ImportCommandOptions {
 
 /** `grokking-lab import FILE`: a safetensors checkpoint becomes an 'imported' run with one snapshot. */
 export async function importCommand(fileArg: string, options: ImportCommandOptions): Promise<number> {
-  if (!(MODEL_KINDS as readonly string[]).includes(options.model)) {
-    throw new LabError(`unknown model '${options.model}' (choose one of: ${MODEL_KINDS.join(', ')})`)
+  if (!(IMPORTABLE_MODELS as readonly string[]).includes(options.model)) {
+    throw new LabError(`unknown model '${options.model}' (choose one of: ${IMPORTABLE_MODELS.join(', ')})`)
   }
   if (options.op !== undefined && !(MODULAR_OPS as readonly string[]).includes(options.op)) {
     throw new LabError(`unknown op '${options.op}' (choose one of: ${MODULAR_OPS.join(', ')})`)
@@ -34,7 +34,7 @@ export async function importCommand(fileArg: string, options: ImportCommandOptio
   const frac = options.frac === undefined ? undefined : parseNumber(options.frac, '--frac')
   const seed = options.seed === undefined ? undefined : parseNumber(options.seed, '--seed')
   const importOptions = {
-    model: options.model as ModelKind,
+    model: options.model as ImportableModel,
     p,
     op: options.op as ModularOp | undefined,
     frac,

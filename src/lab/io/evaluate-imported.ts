@@ -3,7 +3,8 @@ import type { RunConfig } from '../../shared/run-config'
 import { buildModel } from '../models/model-registry'
 import type { LabModel, TokenBatch } from '../models/model'
 import { makeCrossEntropy } from '../models/ops'
-import { applyOp, makeModularDataset, type ModularSplit } from '../tasks/modular-arithmetic'
+import { applyOp, type ModularSplit } from '../tasks/modular-arithmetic'
+import { createModularSystem } from '../systems/modular-system'
 import { evaluate } from '../training/evaluate'
 import { makeTokenBatch } from '../training/token-batch'
 
@@ -32,13 +33,14 @@ export function allPairs(p: number, op: RunConfig['op']): ModularSplit {
  */
 export async function evaluateImported(config: RunConfig, values: Float32Array[]): Promise<Record<string, number>> {
   const { p } = config
-  const dataset = makeModularDataset(p, config.op, config.frac, config.seed)
-  const batches = [dataset.train, dataset.test, allPairs(p, config.op)].map((s) => makeTokenBatch(s, p))
+  const batches = [allPairs(p, config.op)].map((s) => makeTokenBatch(s, p))
   const model = buildModel(config, values)
   try {
-    const [train, test, all] = batches
-    const { metrics, pattern } = await evaluate({ model, train, test, initial: model.params.map((q) => q.variable), weightDecay: () => 0 })
-    pattern.dispose()
+    const all = batches[0]
+    const system = createModularSystem(config, model.params)
+    const { metrics, pattern } = await evaluate({ system, initial: model.params.map((q) => q.variable), weightDecay: () => 0 })
+    system.dispose()
+    pattern?.dispose()
     delete metrics.rel_dist_init
     delete metrics.structural_energy
     const [loss, acc] = await lossAndAccuracy(model, all)

@@ -2,7 +2,7 @@ import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { useCpuBackend } from '../../../test/helpers/tf-cpu'
 import { useTempDir } from '../../../test/helpers/temp-dir'
-import { parseRunConfig, type RunConfigInput } from '../../shared/run-config'
+import { parseRunConfig, type ImportableModel, type RunConfigInput } from '../../shared/run-config'
 import { initialValues } from '../models/model'
 import { modelSpecs } from '../models/model-registry'
 import { RunStore } from '../store/run-store'
@@ -49,7 +49,7 @@ describe('import and export of weights', () => {
       const file = readSafetensorsFile(out)
       expect(file.metadata).toEqual({ format: 'grokking-lab', model: input.model, p: '7', op: 'add', run: String(source), step: '5' })
 
-      const result = await importModel(store, file, { model: config.model, p: 7, source: out })
+      const result = await importModel(store, file, { model: input.model as ImportableModel, p: 7, source: out })
       const run = store.getRun(result.runId)
       expect(run).toMatchObject({ status: 'imported', name: 'w', stepsDone: 0 })
       expect(run.config).toMatchObject({ model: input.model, p: 7, d: 8, hidden: 16, frac: input.frac, seed: 0 })

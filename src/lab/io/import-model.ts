@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { LabError } from '../../shared/lab-error'
-import { parseRunConfig, type ModelKind, type ModularOp, type RunConfig } from '../../shared/run-config'
+import { parseRunConfig, type ImportableModel, type ModularOp, type RunConfig } from '../../shared/run-config'
 import { APP_VERSION } from '../app-version'
 import { modelSpecs } from '../models/model-registry'
 import type { RunStore } from '../store/run-store'
@@ -9,7 +9,7 @@ import { evaluateImported } from './evaluate-imported'
 import type { SafetensorsFile } from './safetensors'
 
 export interface ImportOptions {
-  model: ModelKind
+  model: ImportableModel
   p: number
   op?: ModularOp
   /** Train fraction and seed only define the split that analyses call train/test. */
@@ -21,7 +21,7 @@ export interface ImportOptions {
 }
 
 /** Symbolic shape of every tensor, so errors can say what a dimension means. */
-const SHAPES: Record<ModelKind, Record<string, string[]>> = {
+const SHAPES: Record<ImportableModel, Record<string, string[]>> = {
   'embed-mlp': { E: ['p', 'd'], W_in: ['2d', 'hidden'], b_in: ['hidden'], W_out: ['hidden', 'p'], b_out: ['p'] },
   'transformer-1l': {
     'embed.W_E': ['d_vocab', 'd_model'],
@@ -39,7 +39,7 @@ const SHAPES: Record<ModelKind, Record<string, string[]>> = {
 }
 
 /** TransformerLens biases the lab's transformer lacks: harmless only when zero (as in Nanda et al.'s setup). */
-const ZERO_BIASES: Record<ModelKind, Record<string, string[]>> = {
+const ZERO_BIASES: Record<ImportableModel, Record<string, string[]>> = {
   'embed-mlp': {},
   'transformer-1l': {
     'blocks.0.attn.b_Q': ['n_heads', 'd_head'],
@@ -51,15 +51,15 @@ const ZERO_BIASES: Record<ModelKind, Record<string, string[]>> = {
 }
 
 /** TransformerLens buffers (causal mask, masking constant) that a state_dict carries but are not weights. */
-const IGNORED: Record<ModelKind, string[]> = { 'embed-mlp': [], 'transformer-1l': ['blocks.0.attn.mask', 'blocks.0.attn.IGNORE'] }
+const IGNORED: Record<ImportableModel, string[]> = { 'embed-mlp': [], 'transformer-1l': ['blocks.0.attn.mask', 'blocks.0.attn.IGNORE'] }
 
 /** Which tensor axis fixes each free dimension. */
-const ANCHORS: Record<ModelKind, [string, number, string][]> = {
+const ANCHORS: Record<ImportableModel, [string, number, string][]> = {
   'embed-mlp': [['E', 1, 'd'], ['W_in', 1, 'hidden']],
   'transformer-1l': [['embed.W_E', 1, 'd_model'], ['blocks.0.attn.W_Q', 0, 'n_heads'], ['blocks.0.mlp.W_in', 1, 'd_mlp']],
 }
 
-const defaultFrac = (model: ModelKind) => (model === 'transformer-1l' ? 0.3 : 0.4)
+const defaultFrac = (model: ImportableModel) => (model === 'transformer-1l' ? 0.3 : 0.4)
 
 /**
  * Checks a file's tensors against the model kind and p, inferring the widths from the shapes;

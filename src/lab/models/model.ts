@@ -3,7 +3,11 @@ import type { ModelKind } from '../../shared/run-config'
 import { Rng, RNG_STREAM } from '../random'
 
 /** How a tensor is initialised before the init scale α multiplies it. */
-export type InitRule = { kind: 'normal'; std: number } | { kind: 'uniform'; bound: number } | { kind: 'zeros' }
+export type InitRule =
+  | { kind: 'normal'; std: number }
+  | { kind: 'uniform'; bound: number }
+  | { kind: 'zeros' }
+  | { kind: 'constant'; value: number }
 
 /** Which block a tensor belongs to; the effective-gradient ratio compares 'head' with the rest. */
 export type ParamGroup = 'embedding' | 'attention' | 'mlp' | 'head'
@@ -53,6 +57,7 @@ export function initialValues(specs: ParamSpec[], seed: number, scale: number): 
     for (let i = 0; i < size; i++) {
       if (rule.kind === 'normal') values[i] = rule.std * rng.normal() * scale
       else if (rule.kind === 'uniform') values[i] = rng.uniform(-rule.bound, rule.bound) * scale
+      else if (rule.kind === 'constant') values[i] = rule.value * scale
     }
     return values
   })

@@ -1,15 +1,11 @@
 import * as tf from '@tensorflow/tfjs'
 import type { RunConfig } from '../../shared/run-config'
-import type { LabModel, TokenBatch } from '../models/model'
-import { buildModel, modelSpecs } from '../models/model-registry'
 import { initialValues } from '../models/model'
-import { makeCrossEntropy } from '../models/ops'
-import { makeModularDataset, type ModularDataset } from '../tasks/modular-arithmetic'
-import { Rng, RNG_STREAM } from '../random'
+import { buildSystem, systemSpecs } from '../systems/system-registry'
+import type { TrainingSystem } from '../systems/training-system'
 import { evaluate } from './evaluate'
 import { Optimizer, type OptimizerState } from './optimizer'
 import { snapshotSteps } from './snapshot-schedule'
-import { makeTokenBatch } from './token-batch'
 
 /** Reads [‖∇head‖², ‖∇rest‖²] back as metrics and disposes the tensor. */
 async function readGradientMetrics(norms: tf.Tensor): Promise<Record<string, number>> {
@@ -64,11 +60,8 @@ export interface TrainOutcome {
  * evaluates every `eval_every` steps, snapshots on the log+linear schedule and checkpoints.
  */
 export class Trainer {
-  readonly dataset: ModularDataset
-  readonly model: LabModel
+  readonly system: TrainingSystem
   readonly optimizer: Optimizer
-  private readonly trainBatch: TokenBatch
-  private readonly testBatch: TokenBatch
   private readonly initial: tf.Tensor[]
   private readonly snapshotAt: Set<number>
   private step: number
@@ -83,18 +76,15 @@ export class Trainer {
     resume?: Checkpoint,
   ) {
     const c = config
-    this.dataset = makeModularDataset(c.p, c.op, c.frac, c.seed)
-    const specs = modelSpecs(c)
+    const specs = systemSpecs(c)
     const init = initialValues(specs, c.seed, c.init_scale)
-    this.model = buildModel(c, resume ? specs.map((s) => resume.params[s.name]) : init)
+    this.system = buildSystem(c, resume ? specs.map((s) => resume.params[s.name]) : init)
     this.initial = specs.map((s, i) => tf.tensor(init[i], s.shape))
-    this.optimizer = new Optimizer(c, this.model.params)
+    this.optimizer = new Optimizer(c, this.system.params)
     if (resume) this.optimizer.load(resume.optimizer)
-    this.trainBatch = makeTokenBatch(this.dataset.train, c.p)
-    this.testBatch = makeTokenBatch(this.dataset.test, c.p)
     this.snapshotAt = new Set(snapshotSteps(c.steps, c.snapshot_budget))
     this.step = resume?.step ?? 0
-    this.varNames = new Map(this.model.params.map((q) => [q.variable.name, q.name]))
+    this.varNames = new Map(this.system.params.map((q) => [q.variable.name, q.name]))
     this.wallOffset = resume?.wallSeconds ?? 0
   }
 
@@ -156,7 +146,7 @@ export class Trainer {
    */
   async trainSteps(count: number): Promise<void> {
     for (let i = 0; i < count; i++) this.update(this.step++)
-    await this.model.params[0].variable.data()
+    await this.system.params[0].variable.data()
   }
 
   /**
@@ -165,18 +155,16 @@ export class Trainer {
    */
   private update(s: number, withGradNorms = false): tf.Tensor | undefined {
     return tf.tidy(() => {
-      const batch = this.config.batch_size ? this.sampleBatch(s) : this.trainBatch
-      const grads = this.gradients(batch)
+      const grads = this.gradients(s)
       const norms = withGradNorms ? this.groupSquaredNorms(grads) : undefined
       this.optimizer.apply(grads)
-      if (batch !== this.trainBatch) batch.dispose()
       return norms
     })
   }
 
-  private gradients(batch: TokenBatch): Record<string, tf.Tensor> {
-    const vars = this.model.params.map((q) => q.variable)
-    const { grads } = tf.variableGrads(() => makeCrossEntropy(batch.labels)(this.model.logits(batch)), vars)
+  private gradients(s: number): Record<string, tf.Tensor> {
+    const vars = this.system.params.map((q) => q.variable)
+    const { grads } = tf.variableGrads(this.system.trainLoss(s), vars)
     const byName: Record<string, tf.Tensor> = {}
     for (const [varName, g] of Object.entries(grads)) byName[this.varNames.get(varName)!] = g
     return byName
@@ -186,7 +174,7 @@ export class Trainer {
   private groupSquaredNorms(grads: Record<string, tf.Tensor>): tf.Tensor {
     // Pairwise adds, not tf.addN: WebGPU's AddN binds one buffer per input and fails past 8 inputs.
     const sq = (group: 'head' | 'rest') =>
-      this.model.params
+      this.system.params
         .filter((q) => (q.group === 'head') === (group === 'head'))
         .map((q) => tf.sum(tf.square(grads[q.name])))
         .reduce((a, b) => tf.add(a, b))
@@ -195,28 +183,27 @@ export class Trainer {
 
   /** Gradient norms at the current weights on the full train set, without updating. */
   private gradientNorms(): tf.Tensor {
-    return tf.tidy(() => this.groupSquaredNorms(this.gradients(this.trainBatch)))
+    return tf.tidy(() => this.groupSquaredNorms(this.gradients(this.step)))
   }
 
   /** Losses, accuracies, margin, norms and distance from init at the current weights. */
   async evaluate(): Promise<Record<string, number>> {
     const { metrics, pattern } = await evaluate({
-      model: this.model,
-      train: this.trainBatch,
-      test: this.testBatch,
+      system: this.system,
       initial: this.initial,
       weightDecay: (name) => this.config.wd_per_layer[name] ?? this.config.wd,
       previousPattern: this.pattern,
     })
     this.pattern?.dispose()
     this.pattern = pattern
+    if (this.system.hostMetrics) Object.assign(metrics, this.system.hostMetrics(await this.readWeights()))
     return metrics
   }
 
   /** Copies every weight tensor to the host. */
   async readWeights(): Promise<TensorData[]> {
     return Promise.all(
-      this.model.params.map(async (q) => ({
+      this.system.params.map(async (q) => ({
         name: q.name,
         shape: q.variable.shape.slice(),
         data: (await q.variable.data()) as Float32Array,
@@ -230,23 +217,11 @@ export class Trainer {
     return { step: this.step, wallSeconds, params, optimizer: await this.optimizer.state() }
   }
 
-  /** Minibatch for step s: epoch e's seeded permutation, so a resumed run draws the same batches. */
-  private sampleBatch(s: number): TokenBatch {
-    const n = this.dataset.train.label.length
-    const size = Math.min(this.config.batch_size!, n)
-    const perEpoch = Math.floor(n / size)
-    const epoch = Math.floor(s / perEpoch)
-    const offset = (s % perEpoch) * size
-    const order = new Rng(this.config.seed + epoch * 7919, RNG_STREAM.batches).shuffle(Array.from({ length: n }, (_, i) => i))
-    return makeTokenBatch(this.dataset.train, this.config.p, Int32Array.from(order.slice(offset, offset + size)))
-  }
-
   dispose(): void {
     this.pattern?.dispose()
-    this.trainBatch.dispose()
-    this.testBatch.dispose()
+    this.system.dispose()
     this.initial.forEach((t) => t.dispose())
     this.optimizer.dispose()
-    this.model.params.forEach((q) => q.variable.dispose())
+    this.system.params.forEach((q) => q.variable.dispose())
   }
 }

@@ -1,0 +1,64 @@
+import * as tf from '@tensorflow/tfjs'
+import type { RunConfig } from '../../shared/run-config'
+import type { ModelParam, TokenBatch } from '../models/model'
+import { createEmbedMlp, embedMlpSpecs } from '../models/embed-mlp'
+import { createTransformer1L, transformerSpecs } from '../models/transformer-1l'
+import { makeCrossEntropy } from '../models/ops'
+import { makeModularDataset } from '../tasks/modular-arithmetic'
+import { Rng, RNG_STREAM } from '../random'
+import { makeTokenBatch } from '../training/token-batch'
+import type { TrainingSystem } from './training-system'
+
+/** Modular arithmetic with embed-MLP or transformer-1L, trained with cross-entropy. */
+export function createModularSystem(c: RunConfig, params: ModelParam[]): TrainingSystem {
+  const dataset = makeModularDataset(c.p, c.op, c.frac, c.seed)
+  const model = c.model === 'embed-mlp' ? createEmbedMlp(c, params) : createTransformer1L(c, params)
+  const train = makeTokenBatch(dataset.train, c.p)
+  const test = makeTokenBatch(dataset.test, c.p)
+  const n = dataset.train.label.length
+
+  /** Minibatch for step s: epoch e's seeded permutation, so a resumed run draws the same batches. */
+  const sampleBatch = (s: number): TokenBatch => {
+    const size = Math.min(c.batch_size!, n)
+    const perEpoch = Math.floor(n / size)
+    const epoch = Math.floor(s / perEpoch)
+    const offset = (s % perEpoch) * size
+    const order = new Rng(c.seed + epoch * 7919, RNG_STREAM.batches).shuffle(Array.from({ length: n }, (_, i) => i))
+    return makeTokenBatch(dataset.train, c.p, Int32Array.from(order.slice(offset, offset + size)))
+  }
+
+  return {
+    specs: modularSpecs(c),
+    params,
+    trainLoss(step) {
+      // A minibatch is made inside the caller's tf.tidy, which frees it after the backward pass.
+      const batch = c.batch_size ? sampleBatch(step) : train
+      return () => makeCrossEntropy(batch.labels)(model.logits(batch))
+    },
+    measure() {
+      const scalars: Record<string, tf.Scalar> = {}
+      let pattern: tf.Tensor | undefined
+      for (const [split, batch] of [['train', train], ['test', test]] as const) {
+        const { logits, hiddenPre } = model.forward(batch)
+        scalars[`${split}_loss`] = makeCrossEntropy(batch.labels)(logits)
+        scalars[`${split}_acc`] = tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), batch.labelIndex), 'float32'))
+        if (split === 'train') {
+          const correct = tf.sum(tf.mul(logits, batch.labels), 1)
+          const bestOther = tf.max(tf.sub(logits, tf.mul(batch.labels, 1e30)), 1)
+          scalars.min_train_margin = tf.min(tf.sub(correct, bestOther))
+          pattern = tf.cast(tf.greater(hiddenPre, 0), 'float32')
+        }
+      }
+      return { scalars, pattern }
+    },
+    dispose() {
+      train.dispose()
+      test.dispose()
+    },
+  }
+}
+
+/** Tensor specs of the modular models. */
+export function modularSpecs(c: RunConfig) {
+  return c.model === 'embed-mlp' ? embedMlpSpecs(c) : transformerSpecs(c)
+}

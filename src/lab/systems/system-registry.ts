@@ -1,0 +1,35 @@
+import type { ModelKind, RunConfig } from '../../shared/run-config'
+import { createParams, initialValues, type ParamSpec } from '../models/model'
+import { LINEAR_SYSTEMS } from './linear-systems'
+import { createModularSystem, modularSpecs } from './modular-system'
+import { REGRESSION_SYSTEMS } from './regression-systems'
+import type { SystemKind } from './system-kind'
+import type { TrainingSystem } from './training-system'
+
+const MODULAR: SystemKind = { specs: modularSpecs, create: createModularSystem }
+
+const BY_MODEL: Partial<Record<ModelKind, SystemKind>> = {
+  'embed-mlp': MODULAR,
+  'transformer-1l': MODULAR,
+  ...LINEAR_SYSTEMS,
+  ...REGRESSION_SYSTEMS,
+}
+
+/** The system a config describes; the schema has already checked that its model fits its task. */
+function kindOf(c: RunConfig): SystemKind {
+  const kind = BY_MODEL[c.model]
+  if (!kind) throw new Error(`model ${c.model} is not implemented yet`)
+  return kind
+}
+
+/** Tensor specs of the system a config describes, in snapshot order. */
+export function systemSpecs(c: RunConfig): ParamSpec[] {
+  return kindOf(c).specs(c)
+}
+
+/** Builds the system of a config from given values (a checkpoint, an import) or the seeded init. */
+export function buildSystem(c: RunConfig, values?: Float32Array[]): TrainingSystem {
+  const kind = kindOf(c)
+  const specs = kind.specs(c)
+  return kind.create(c, createParams(specs, values ?? initialValues(specs, c.seed, c.init_scale)))
+}

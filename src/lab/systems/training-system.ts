@@ -1,0 +1,31 @@
+import type * as tf from '@tensorflow/tfjs'
+import type { ModelParam, ParamSpec } from '../models/model'
+
+/** Measurement tensors of one evaluation, computed inside the caller's tf.tidy. */
+export interface SystemMeasurements {
+  /** Scalars keyed by metric name (train_loss, test_loss, train_acc, …). */
+  scalars: Record<string, tf.Scalar>
+  /** A ReLU on/off pattern of the train set, for the churn (systems with a ReLU layer). */
+  pattern?: tf.Tensor
+}
+
+/**
+ * A trainable system of SCIENCE.md: a task's data and a model's tensors, a training loss and the
+ * system's own measurements. The trainer supplies everything generic (optimizer, norms, energy,
+ * clocks, snapshots, checkpoints), so a new paper's system is one small module.
+ */
+export interface TrainingSystem {
+  specs: ParamSpec[]
+  params: ModelParam[]
+  /**
+   * The loss minimized at step s (full batch, or that step's minibatch), as a function to
+   * differentiate. Call inside tf.tidy; the batch is made here, outside the function, because
+   * tf.variableGrads frees what the function creates before the backward pass needs it.
+   */
+  trainLoss(step: number): () => tf.Scalar
+  /** The system's metric tensors at the current weights. Call inside tf.tidy. */
+  measure(): SystemMeasurements
+  /** Metrics computed on the host from the weights (small matrices: SVDs, Schatten floors). */
+  hostMetrics?(weights: { name: string; shape: number[]; data: Float32Array }[]): Record<string, number>
+  dispose(): void
+}
