@@ -5,6 +5,8 @@ import { APP_VERSION } from '../lab/app-version'
 import { backendsCommand, presetsCommand } from './commands/info'
 import { benchCommand } from './commands/bench'
 import { analyzeCommand } from './commands/analyze'
+import { sweepCommand, sweepReportCommand } from './commands/sweep'
+import { seriesCommand } from './commands/series'
 import { exportWeightsCommand, importCommand } from './commands/import-export'
 import { deleteCommand, runsCommand, showCommand } from './commands/library'
 import { resumeCommand, trainCommand } from './commands/train'
@@ -89,6 +91,39 @@ function buildProgram(setExit: (code: number) => void): Command {
     .description('list the tfjs backends, whether each loads here, and which one auto picks')
     .addOption(json())
     .action(async (opts) => setExit(await backendsCommand(opts)))
+  program
+    .command('series')
+    .argument('<runs...>', 'run ids')
+    .description('metric curves of runs on a time axis: step, log step, or the slow clock λ·η·t')
+    .option('--metric <name>', 'a metric to print (repeatable; default train_acc and test_acc)', collect)
+    .option('--time-axis <axis>', 'step, log or lambda-t (default step)')
+    .option('--every <k>', 'keep every k-th point')
+    .addOption(db())
+    .addOption(json())
+    .action((runs, opts) => setExit(seriesCommand(runs, opts)))
+  program
+    .command('sweep')
+    .description('train a grid of configs × seeds as one sweep, from a queue; resumable; prints the sweep report')
+    .option('--preset <name>', 'the base config')
+    .option('--config <file>', 'a JSON file of config keys as the base config')
+    .option('--set <key=value>', 'override one base config key (repeatable)', collect)
+    .option('--steps <n>', 'training steps of every run')
+    .option('--grid <key=v1,v2,…>', 'a swept key and its values (repeatable: the grid is their product)', collect)
+    .option('--seeds <n>', 'seeds per grid point, from the base seed up (default 1)')
+    .option('--concurrency <n>', 'worker processes at once (default 1)')
+    .option('--resume <sweep>', 'continue a sweep that was stopped or killed')
+    .option('--name <name>', 'a name for the sweep')
+    .addOption(backend().default('auto'))
+    .addOption(db())
+    .addOption(json())
+    .action(async (opts) => setExit(await sweepCommand(opts)))
+  program
+    .command('sweep-report')
+    .argument('<sweep>', 'sweep id')
+    .description("clocks and phase of each run of a sweep, and each clock's scaling fit against the swept keys")
+    .addOption(db())
+    .addOption(json())
+    .action((sweep, opts) => setExit(sweepReportCommand(sweep, opts)))
   program
     .command('analyze')
     .argument('<run>', 'run id')

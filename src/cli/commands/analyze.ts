@@ -68,12 +68,14 @@ export function formatAnalysis(a: RunAnalysis): string {
     `clocks: T_fit(ε=${t.epsilon}) ${show(c.T_fit)}  T_margin ${show(c.T_margin)}  T_mem ${show(c.T_mem)}  T_gen ${show(c.T_gen)}  ` +
       `T_struct(δ=${t.delta}) ${show(c.T_struct)}  T_freeze ${show(c.T_freeze)}  delay ${show(c.delay)}  ratio ${c.ratio?.toFixed(2) ?? '-'}`,
     formatTable(['measurement', 'final'], Object.entries(a.final).filter(([k]) => !k.startsWith('norm/')).map(([k, v]) => [k, v])),
-    fourierLine('embedding', a.fourier.embedding),
-    fourierLine('unembedding', a.fourier.unembed),
   ]
-  if (a.fourier.outputMap) lines.push(fourierLine('W_out·W_U', a.fourier.outputMap))
-  const counts = Object.entries(a.fourier.neurons.dominantFrequencyCounts).sort((x, y) => y[1] - x[1]).slice(0, 8)
-  lines.push(`neurons by dominant frequency: ${counts.map(([k, n]) => `${k}: ${n}`).join(', ')} (mean share ${pct(a.fourier.neurons.meanFraction)})`)
+  const f = a.fourier
+  if (f) {
+    lines.push(fourierLine('embedding', f.embedding), fourierLine('unembedding', f.unembed))
+    if (f.outputMap) lines.push(fourierLine('W_out·W_U', f.outputMap))
+    const counts = Object.entries(f.neurons.dominantFrequencyCounts).sort((x, y) => y[1] - x[1]).slice(0, 8)
+    lines.push(`neurons by dominant frequency: ${counts.map(([k, n]) => `${k}: ${n}`).join(', ')} (mean share ${pct(f.neurons.meanFraction)})`)
+  }
   lines.push(formatTable(['tensor', 'shape', 'σ_1…σ_3', 'nuclear', 'eff. rank', 'stable rank'],
     a.spectra.map((s) => [s.tensor, `${s.rows}×${s.cols}`, s.topSingularValues.slice(0, 3).map((v) => v.toFixed(2)).join(' '), s.nuclearNorm, s.effectiveRank, s.stableRank])))
   return lines.join('\n')

@@ -4,6 +4,7 @@ import { fourierSummary, frequencyByStep, type FourierSummary } from './fourier'
 import { neuronFrequencies } from './neuron-frequencies'
 import { spectralSummary } from './spectral'
 import { tensorMatrix, tokenViews } from './weight-views'
+import type { TensorData } from '../training/trainer'
 
 export interface TensorSpectrum {
   tensor: string
@@ -22,15 +23,16 @@ export interface RunAnalysis {
   clocks: Clocks
   /** The last value of every metric. */
   final: Record<string, number>
+  /** Fourier views over the token axis; null for systems without tokens (linear nets, regression). */
   fourier: {
     embedding: FourierSummary
     neurons: { dominantFrequencyCounts: Record<string, number>; meanFraction: number }
     unembed: FourierSummary
     outputMap?: FourierSummary
-  }
+    /** Share of each key frequency (of the analysed step) across all snapshots. */
+    keyFrequencyByStep: { steps: number[]; frequencies: number[]; share: number[][] }
+  } | null
   spectra: TensorSpectrum[]
-  /** Share of each key frequency (of the analysed step) across all snapshots. */
-  keyFrequencyByStep: { steps: number[]; frequencies: number[]; share: number[][] }
 }
 
 /** Clocks, final measurements, Fourier and spectral views of a stored run at a snapshot (default the last). */
@@ -40,31 +42,38 @@ export function analyzeRun(store: RunStore, runId: number, opts: { step?: number
   const snapshotSteps = store.snapshotSteps(runId)
   const step = opts.step ?? snapshotSteps[snapshotSteps.length - 1]
   const tensors = store.readSnapshot(runId, step)
-  const views = tokenViews(run.config, tensors)
-  const neurons = neuronFrequencies(views.neurons, run.config.p)
-  const dominantFrequencyCounts: Record<string, number> = {}
-  neurons.count.forEach((n, k) => {
-    if (k > 0 && n > 0) dominantFrequencyCounts[k] = n
-  })
-  const embedding = fourierSummary(views.embedding)
-  const byStep = frequencyByStep(snapshotSteps.map((s) => ({ step: s, E: tokenViews(run.config, store.readSnapshot(runId, s)).embedding })))
   return {
     runId,
     step,
     clocks: computeClocks(series, opts.thresholds),
     final: Object.fromEntries(series.map((s) => [s.name, s.values[s.values.length - 1]])),
-    fourier: {
-      embedding,
-      neurons: { dominantFrequencyCounts, meanFraction: mean(neurons.fraction) },
-      unembed: fourierSummary(views.unembed),
-      outputMap: views.outputMap ? fourierSummary(views.outputMap) : undefined,
-    },
+    fourier: HAS_TOKENS.has(run.config.model) ? fourierViews(store, runId, tensors, snapshotSteps) : null,
     spectra: tensors
       .filter((t) => t.shape.length === 2)
       .map((t) => {
         const s = spectralSummary(tensorMatrix(tensors, t.name))
         return { tensor: t.name, rows: s.rows, cols: s.cols, topSingularValues: s.topSingularValues, nuclearNorm: s.nuclearNorm, effectiveRank: s.effectiveRank, stableRank: s.stableRank }
       }),
+  }
+}
+
+const HAS_TOKENS = new Set(['embed-mlp', 'transformer-1l'])
+
+function fourierViews(store: RunStore, runId: number, tensors: TensorData[], snapshotSteps: number[]): NonNullable<RunAnalysis['fourier']> {
+  const config = store.getRun(runId).config
+  const views = tokenViews(config, tensors)
+  const neurons = neuronFrequencies(views.neurons, config.p)
+  const dominantFrequencyCounts: Record<string, number> = {}
+  neurons.count.forEach((n, k) => {
+    if (k > 0 && n > 0) dominantFrequencyCounts[k] = n
+  })
+  const embedding = fourierSummary(views.embedding)
+  const byStep = frequencyByStep(snapshotSteps.map((s) => ({ step: s, E: tokenViews(config, store.readSnapshot(runId, s)).embedding })))
+  return {
+    embedding,
+    neurons: { dominantFrequencyCounts, meanFraction: mean(neurons.fraction) },
+    unembed: fourierSummary(views.unembed),
+    outputMap: views.outputMap ? fourierSummary(views.outputMap) : undefined,
     keyFrequencyByStep: {
       steps: byStep.steps,
       frequencies: embedding.keyFrequencies,

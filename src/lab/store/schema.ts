@@ -78,6 +78,23 @@ const MIGRATIONS: string[] = [
     computed_at TEXT NOT NULL
   );
   `,
+  `
+  CREATE TABLE sweeps (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL,
+    preset TEXT,
+    base_config_json TEXT NOT NULL,
+    grid_json TEXT NOT NULL,
+    seeds INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE sweep_runs (
+    sweep_id INTEGER NOT NULL REFERENCES sweeps(id) ON DELETE CASCADE,
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    point_json TEXT NOT NULL,
+    PRIMARY KEY (sweep_id, run_id)
+  );
+  `,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -9,14 +9,21 @@ import type { WorkerCommand } from './training-job'
 export function workerMain(): void {
   if (!process.send) throw new Error('the training worker must be started with an IPC channel')
   let stop = false
-  const send = (e: TrainingEvent) => process.send?.(e)
+  const send = (e: TrainingEvent) => {
+    if (process.connected) process.send?.(e)
+  }
   process.on('SIGINT', () => (stop = true))
   process.on('SIGTERM', () => (stop = true))
+  // The host is gone (killed): stop at the next step, checkpointed, so the run can be resumed.
+  process.on('disconnect', () => (stop = true))
   process.on('message', (cmd: WorkerCommand) => {
     if (cmd.type === 'cancel') stop = true
     if (cmd.type === 'start') {
       // Exit explicitly once the last event is flushed: native backends (Dawn) can hold the loop open.
-      runTrainingJob(cmd.job, send, () => stop).finally(() => process.send?.({ type: 'bye' }, () => process.exit(0)))
+      runTrainingJob(cmd.job, send, () => stop).finally(() => {
+        if (process.connected) process.send?.({ type: 'bye' }, () => process.exit(0))
+        else process.exit(0)
+      })
     }
   })
 }
