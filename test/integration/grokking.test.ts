@@ -18,6 +18,31 @@ describe('grokking on modular addition (modadd-mlp-small, p 31)', () => {
     expect(result.T_mem).not.toBeNull()
     expect(result.T_gen).not.toBeNull()
     expect(result.T_gen).toBeGreaterThanOrEqual(5 * result.T_mem)
+
+    // The analysis of the grokked weights against the same analysis at initialization.
+    const analyze = async (...extra: string[]) => {
+      const a = await runCli(['analyze', String(result.runId), '--db', db, '--json', ...extra])
+      expect(a.code, a.stderr).toBe(0)
+      return JSON.parse(a.stdout)
+    }
+    const end = await analyze()
+    const start = await analyze('--step', '0')
+    expect(end.step).toBe(3000)
+    expect(start.fourier.embedding.keyFrequencies).toEqual([])
+    expect(start.fourier.embedding.ipr).toBeLessThan(1.1 / 15)
+    // Neurons tune to single frequencies and the embedding's spectrum concentrates.
+    expect(start.fourier.neurons.meanFraction).toBeLessThan(0.3)
+    expect(end.fourier.neurons.meanFraction).toBeGreaterThan(0.6)
+    expect(end.fourier.embedding.gini).toBeGreaterThan(2 * start.fourier.embedding.gini)
+    expect(end.fourier.embedding.topKShare).toBeGreaterThan(start.fourier.embedding.topKShare + 0.1)
+    expect(end.clocks).toMatchObject({ T_mem: result.T_mem, T_gen: result.T_gen })
+
+    // The structural energy falls after memorization while train accuracy stays at 1.
+    const curves = await runCli(['series', String(result.runId), '--db', db, '--json', '--metric', 'structural_energy', '--metric', 'train_acc'])
+    const [energy, trainAcc] = ['structural_energy', 'train_acc'].map((m) => JSON.parse(curves.stdout).find((c: { metric: string }) => c.metric === m))
+    const atMem = energy.y[energy.x.indexOf(result.T_mem)]
+    expect(energy.y[energy.y.length - 1]).toBeLessThan(0.9 * atMem)
+    expect(Math.min(...trainAcc.y.filter((_: number, i: number) => trainAcc.x[i] >= result.T_mem))).toBeGreaterThanOrEqual(0.99)
   }, 180_000)
 
   it('without weight decay: memorizes, does not generalize in the same budget', async () => {

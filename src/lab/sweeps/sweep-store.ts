@@ -59,7 +59,7 @@ export class SweepStore {
 
   getSweep(id: number): SweepRecord {
     const row = this.store.db.prepare('SELECT * FROM sweeps WHERE id = ?').get(id) as Record<string, string | number> | undefined
-    if (!row) throw new LabError(`no sweep ${id} in ${this.store.path}; 'grokking-lab sweeps' lists them`)
+    if (!row) throw new LabError(`no sweep ${id} in ${this.store.path}`)
     return {
       id: row.id as number,
       name: row.name as string,

@@ -11,15 +11,17 @@ import type { TrainingSystem } from './training-system'
 export const ACC_TOLERANCE = 0.1
 
 /**
- * U and V [dim, hidden], entries N(0, 1/hidden) before the trainer's init scale α: then the
- * tangent kernel's diagonal, ‖U_i‖² + ‖V_j‖² ≈ 2α², does not depend on the width, so α alone sets
- * how lazy (kernel-like) training is (LD). As a map x ↦ U(Vᵀx), U is the output layer ('head').
+ * U [dim, hidden] with entries N(0, 1/hidden) and V [dim, hidden] = 0, before the trainer's init
+ * scale α. V = 0 makes UVᵀ = 0 at every α, the zero-output start of LD's large-init analysis (as
+ * u = v for the diagonal net): with iid Gaussian V the held-out entries would start at ~α²/√hidden
+ * and their decay would hide the kernel-regime plateau. The tangent kernel is U_i·U_k ≈ α²·δ_ik,
+ * independent of the width, so α alone sets how lazy training is. As a map x ↦ U(Vᵀx), U is the
+ * output layer ('head').
  */
 export function matrixFactorizationSpecs(c: Pick<RunConfig, 'dim' | 'hidden'>): ParamSpec[] {
-  const init = { kind: 'normal', std: 1 / Math.sqrt(c.hidden) } as const
   return [
-    { name: 'U', shape: [c.dim, c.hidden], group: 'head', init },
-    { name: 'V', shape: [c.dim, c.hidden], group: 'mlp', init },
+    { name: 'U', shape: [c.dim, c.hidden], group: 'head', init: { kind: 'normal', std: 1 / Math.sqrt(c.hidden) } },
+    { name: 'V', shape: [c.dim, c.hidden], group: 'mlp', init: { kind: 'zeros' } },
   ]
 }
 

@@ -15,12 +15,12 @@ export interface MatrixCompletionData {
   mask: Float32Array
   /** Number of observed entries (the 1s of `mask`). */
   observed: number
-  /** Root mean square of all entries of M*: the unit of the accuracy tolerance. */
+  /** Root mean square of all entries of M* (1 by construction): the unit of the accuracy tolerance. */
   rms: number
 }
 
 /**
- * M* = Σ_k v_k v_kᵀ / √rank with v_k ~ N(0, I) (so entries have unit variance, SCIENCE.md's "vvᵀ"),
+ * M* ∝ Σ_k v_k v_kᵀ with v_k ~ N(0, I) (SCIENCE.md's "vvᵀ"), scaled to root mean square exactly 1,
  * and exactly round(frac·dim²) entries observed, chosen by a seeded shuffle (at least one entry
  * on each side). Deterministic in (dim, rank, frac, seed).
  */
@@ -30,20 +30,22 @@ export function makeMatrixCompletion(dim: number, rank: number, frac: number, se
   const rng = new Rng(seed, STREAM_FACTORS)
   const factors = Array.from({ length: rank }, () => Float64Array.from({ length: dim }, () => rng.normal()))
   const target = new Float32Array(dim * dim)
-  const scale = 1 / Math.sqrt(rank)
   let sumSq = 0
   for (let i = 0; i < dim; i++) {
     for (let j = 0; j < dim; j++) {
       let s = 0
       for (const v of factors) s += v[i] * v[j]
-      target[i * dim + j] = s * scale
-      sumSq += (s * scale) ** 2
+      target[i * dim + j] = s
+      sumSq += s * s
     }
   }
+  // Rescale to rms exactly 1, so losses read in units of rms(M*)² whatever the seed draws.
+  const scale = 1 / Math.sqrt(sumSq / (dim * dim))
+  for (let k = 0; k < target.length; k++) target[k] *= scale
   const total = dim * dim
   const observed = Math.min(total - 1, Math.max(1, Math.round(frac * total)))
   const order = new Rng(seed, STREAM_MASK).shuffle(Array.from({ length: total }, (_, i) => i))
   const mask = new Float32Array(total)
   for (let k = 0; k < observed; k++) mask[order[k]] = 1
-  return { dim, rank, target, mask, observed, rms: Math.sqrt(sumSq / total) }
+  return { dim, rank, target, mask, observed, rms: 1 }
 }
