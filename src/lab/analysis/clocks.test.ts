@@ -49,6 +49,12 @@ describe('clocks', () => {
     expect(c.T_freeze).toBeNull()
   })
 
+  it('for deep linear nets T_struct also waits for the layers to balance', () => {
+    const gap = series('balancedness_gap', (s) => (s < 800 ? 0.5 : 0.01))
+    expect(computeClocks([...run, gap]).T_struct).toBe(800)
+    expect(computeClocks([...run, series('balancedness_gap', () => 0.5)]).T_struct).toBeNull()
+  })
+
   it('firstStepStaying needs the condition to hold to the end', () => {
     const s = series('x', (t) => (t === 500 ? 1 : t > 300 ? 0 : 1))
     expect(firstStepStaying(s, (v) => v === 0)).toBe(510)

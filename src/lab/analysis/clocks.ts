@@ -60,10 +60,22 @@ export function computeClocks(series: MetricSeries[], thresholds: Partial<ClockT
     T_margin: firstStepWhere(get('min_train_margin'), (v) => v > 0),
     T_mem,
     T_gen,
-    // Without weight decay the energy is identically 0 and there is no structural clock.
-    T_struct: finalEnergy ? firstStepStaying(energy, (v) => Math.abs(v - finalEnergy) <= t.delta * Math.abs(finalEnergy)) : null,
+    T_struct: structuralClock(energy, finalEnergy, get('balancedness_gap'), t.delta),
     T_freeze: firstStepStaying(get('relu_churn'), (v) => v < t.churn),
     delay: T_mem !== null && T_gen !== null ? T_gen - T_mem : null,
     ratio: T_mem !== null && T_gen !== null && T_mem > 0 ? T_gen / T_mem : null,
   }
+}
+
+/**
+ * T_struct(δ): the first step after which the structural energy stays within relative δ of its
+ * final value and, for deep linear nets (which report it), the balancedness gap stays ≤ δ.
+ * Without weight decay the energy is identically 0 and there is no structural clock.
+ */
+function structuralClock(energy: MetricSeries | undefined, finalEnergy: number | undefined, gap: MetricSeries | undefined, delta: number): number | null {
+  if (!finalEnergy) return null
+  const settled = firstStepStaying(energy, (v) => Math.abs(v - finalEnergy) <= delta * Math.abs(finalEnergy))
+  if (settled === null || !gap) return settled
+  const balanced = firstStepStaying(gap, (v) => v <= delta)
+  return balanced === null ? null : Math.max(settled, balanced)
 }
