@@ -57,6 +57,8 @@ export const runConfigSchema = z
     /** Layers of the deep linear net. */
     depth: positiveInt.default(3),
     input_dist: z.enum(['gaussian', 'rademacher']).default('gaussian'),
+    /** ℓ2 gap kept between every sparse-linear input and the teacher's decision boundary (0 = none): LD's misgrokking data. */
+    boundary_margin: z.number().min(0).default(0),
     /** Hidden units of the teacher (teacher-student); the student has `hidden`. */
     teacher_width: positiveInt.default(4),
     /** Std of Gaussian label noise (teacher-student). */
@@ -87,6 +89,9 @@ export const runConfigSchema = z
   .superRefine((c, ctx) => {
     if (!TASK_MODELS[c.task].includes(c.model)) {
       ctx.addIssue({ code: 'custom', path: ['model'], message: `model ${c.model} cannot train task ${c.task} (use ${TASK_MODELS[c.task].join(' or ')})` })
+    }
+    if (c.batch_size !== null && !['embed-mlp', 'transformer-1l'].includes(c.model)) {
+      ctx.addIssue({ code: 'custom', path: ['batch_size'], message: `${c.model} trains full-batch only; leave batch_size unset (null)` })
     }
     if (c.task === 'sparse-linear' && c.sparsity > c.dim) {
       ctx.addIssue({ code: 'custom', path: ['sparsity'], message: `sparsity (${c.sparsity}) must be ≤ dim (${c.dim})` })

@@ -19,14 +19,6 @@ export function diagonalLinearSpecs(c: RunConfig): ParamSpec[] {
   ]
 }
 
-/**
- * The config's boundary margin for sparse-linear inputs; 0 while the schema has no `boundary_margin` key.
- * (Read loosely so this module type-checks before and after that key is added.)
- */
-export function boundaryMargin(c: RunConfig): number {
-  return (c as RunConfig & { boundary_margin?: number }).boundary_margin ?? 0
-}
-
 /** Logistic loss mean log(1 + exp(−y·f)) as softplus, exact for large margins of either sign. */
 function logisticLoss(f: tf.Tensor2D, y: tf.Tensor2D): tf.Scalar {
   return tf.mean(tf.softplus(tf.neg(tf.mul(y, f))))
@@ -36,7 +28,7 @@ function logisticLoss(f: tf.Tensor2D, y: tf.Tensor2D): tf.Scalar {
 export function createDiagonalLinearSystem(c: RunConfig, params: ModelParam[]): TrainingSystem {
   // LD's two phases are a gradient-flow result; minibatches would silently change the system.
   if (c.batch_size) throw new LabError('diagonal-linear trains full-batch only: leave batch_size unset (null)')
-  const data = makeSparseLinear({ ...c, margin: boundaryMargin(c) })
+  const data = makeSparseLinear({ ...c, margin: c.boundary_margin })
   const tensors = (s: BinarySplit) => ({ x: tf.tensor2d(s.x, [s.n, c.dim]), y: tf.tensor2d(s.y, [s.n, 1]) })
   const train = tensors(data.train)
   const test = tensors(data.test)

@@ -1,4 +1,4 @@
-import { CONFIG_KEYS, type RunConfigInput } from '../../shared/run-config'
+import type { RunConfigInput } from '../../shared/run-config'
 import type { Preset } from '../presets'
 
 // Tuned on a 2-core CPU (wasm backend, ~0.5–1 ms a step); each runs in well under a minute.
@@ -78,15 +78,8 @@ export const LINEAR_PRESETS: Preset[] = [
       'from 0.07 to 0.8.',
     config: ldDiagonal,
   },
-]
-
-/**
- * LD's misgrokking needs inputs separated from the teacher's boundary by a large ℓ2 margin, the
- * schema's `boundary_margin` key; the preset is listed only once the schema has that key, so that
- * listing presets never fails on a config the schema rejects.
- */
-if ((CONFIG_KEYS as string[]).includes('boundary_margin')) {
-  LINEAR_PRESETS.push({
+  // LD's misgrokking needs inputs separated from the teacher's boundary by a large ℓ2 margin.
+  {
     name: 'ld-diagonal-misgrok',
     description:
       "LD's misgrokking: the ld-diagonal-sparse net (α = 100, λ = 0.02) on data that a dense direction separates " +
@@ -95,6 +88,6 @@ if ((CONFIG_KEYS as string[]).includes('boundary_margin')) {
       'evaluations. Then, after t ≈ (1/λ)·log α = 230 (the fall runs over steps 7k–10k, t ≈ 1.5–2× that), the ' +
       'late ℓ1 bias makes β sparse (beta_eff_support ≈ 670 → 20) and test accuracy falls to ≈ 0.69 while train ' +
       'accuracy stays 1.',
-    config: { ...ldMisgrok, boundary_margin: 3 } as RunConfigInput,
-  })
-}
+    config: { ...ldMisgrok, boundary_margin: 3 },
+  },
+]

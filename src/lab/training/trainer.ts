@@ -177,7 +177,7 @@ export class Trainer {
       this.system.params
         .filter((q) => (q.group === 'head') === (group === 'head'))
         .map((q) => tf.sum(tf.square(grads[q.name])))
-        .reduce((a, b) => tf.add(a, b))
+        .reduce((a, b) => tf.add(a, b), tf.scalar(0))
     return tf.stack([sq('head'), sq('rest')])
   }
 
