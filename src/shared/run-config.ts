@@ -93,6 +93,9 @@ export const runConfigSchema = z
     if (c.batch_size !== null && !['embed-mlp', 'transformer-1l'].includes(c.model)) {
       ctx.addIssue({ code: 'custom', path: ['batch_size'], message: `${c.model} trains full-batch only; leave batch_size unset (null)` })
     }
+    if (c.task === 'matrix-completion' && (c.rank > c.dim || c.dim < 2)) {
+      ctx.addIssue({ code: 'custom', path: ['rank'], message: `matrix completion needs dim ≥ 2 and rank (${c.rank}) ≤ dim (${c.dim})` })
+    }
     if (c.task === 'sparse-linear' && c.sparsity > c.dim) {
       ctx.addIssue({ code: 'custom', path: ['sparsity'], message: `sparsity (${c.sparsity}) must be ≤ dim (${c.dim})` })
     }

@@ -26,8 +26,8 @@ export function matrixFactorizationSpecs(c: Pick<RunConfig, 'dim' | 'hidden'>): 
 }
 
 /**
- * Matrix completion (LD) with M = U Vᵀ. Loss: mean squared error over the observed entries,
- * selected by multiplying with a constant 0/1 mask (wasm has no gather gradient).
+ * Matrix completion (LD) with M = U Vᵀ. Loss: mean squared error over all observed entries (full
+ * batch), selected by multiplying with a constant 0/1 mask (wasm has no gather gradient).
  * Measures: train/test loss (MSE over observed / held-out entries), train/test accuracy (share of
  * entries with |error| < 0.1·rms(M*)), and min_train_margin = 0.1·rms(M*) − max observed |error|,
  * which turns positive exactly when every observed entry is within tolerance (the analogue of a

@@ -31,9 +31,10 @@ function toDevice(s: RegressionSplit, dim: number): DeviceSplit {
 }
 
 /**
- * Teacher–student regression (GF): student f(x) = aᵀ ReLU(W x + b), loss = mean over the train
- * set of (f(x) − y)² (no ½). Accuracies count examples with |error| < 0.1·rms(train labels), so the
- * lab's T_mem / T_gen clocks apply; min_train_margin = that tolerance − max train |error|.
+ * Teacher–student regression (GF): student f(x) = aᵀ ReLU(W x + b), loss = mean over the whole
+ * train set of (f(x) − y)² (no ½; full batch). Accuracies count examples with |error| <
+ * 0.1·rms(train labels), so the lab's T_mem / T_gen clocks apply; min_train_margin = that
+ * tolerance − max train |error|, positive exactly when every train example is within tolerance.
  * The train set's ReLU pattern [n, hidden] feeds the trainer's churn measure.
  */
 export function createTwoLayerReluSystem(c: RunConfig, params: ModelParam[]): TrainingSystem {

@@ -84,3 +84,4 @@ export function makeTeacherStudent(
   for (const v of train.y) sumSq += v * v
   return { dim, teacher, train, test, rms: Math.sqrt(sumSq / nTrain) }
 }
+
