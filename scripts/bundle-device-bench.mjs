@@ -28,7 +28,28 @@ await build({
   ],
   banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
   logLevel: 'warning',
+  minify: true,
 })
+// The CLI and its worker, with the real SQLite library beside them.
+await build({
+  entryPoints: { cli: 'bench/device-cli.ts', worker: 'bench/device-worker.ts' },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  outdir: out,
+  outExtension: { '.js': '.mjs' },
+  external: ['webgpu', 'better-sqlite3', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
+  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+  logLevel: 'warning',
+  minify: true,
+})
+for (const dir of ['better-sqlite3/lib', 'bindings', 'file-uri-to-path']) {
+  fs.cpSync(path.join('node_modules', dir), path.join(out, 'node_modules', dir), { recursive: true })
+}
+fs.copyFileSync('node_modules/better-sqlite3/package.json', path.join(out, 'node_modules/better-sqlite3/package.json'))
+fs.mkdirSync(path.join(out, 'node_modules/better-sqlite3/build/Release'), { recursive: true })
+fs.copyFileSync('node_modules/better-sqlite3/build/Release/better_sqlite3.node', path.join(out, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node'))
 const wasmDir = path.join(out, 'wasm')
 fs.mkdirSync(wasmDir, { recursive: true })
 for (const f of fs.readdirSync('node_modules/@tensorflow/tfjs-backend-wasm/dist').filter((f) => f.endsWith('.wasm'))) {

@@ -52,6 +52,17 @@ export const PRESETS: Preset[] = [
     config: { ...modAddMlp, p: 31, frac: 0.6, d: 64, hidden: 256, lr: 3e-3, steps: 3000 },
   },
   {
+    name: 'tc-relu-embed',
+    description:
+      "TC's two-layer ReLU embedding model: embed-MLP on (a + b) mod 47, 50% train, AdamW lr 2e-3, wd 1. Watch " +
+      'grad_ratio_head (‖∇ head‖ / ‖∇ embedding block‖): about 1.6 for the first few hundred steps (the classifier ' +
+      'head gets the larger effective gradient and moves first), below 1 by the time it groks. Watch relu_churn ' +
+      '(share of train-set on/off states that changed since the last eval): it falls about 5× within ~100 steps of ' +
+      'memorizing (8% → under 2%), long before T_gen ≈ 1,900, then creeps up slowly (to ~3.5%): the activation ' +
+      'patterns settle early (the conditional-linear region) rather than freezing completely.',
+    config: { ...modAddMlp, p: 47, frac: 0.5, lr: 2e-3, steps: 3000 },
+  },
+  {
     name: 'nanda-transformer',
     description:
       "Nanda et al.'s one-layer transformer on (a + b) mod 113 with 30% of pairs, full-batch AdamW lr 1e-3, wd 1.0, " +

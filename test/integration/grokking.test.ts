@@ -43,6 +43,16 @@ describe('grokking on modular addition (modadd-mlp-small, p 31)', () => {
     const atMem = energy.y[energy.x.indexOf(result.T_mem)]
     expect(energy.y[energy.y.length - 1]).toBeLessThan(0.9 * atMem)
     expect(Math.min(...trainAcc.y.filter((_: number, i: number) => trainAcc.x[i] >= result.T_mem))).toBeGreaterThanOrEqual(0.99)
+
+    // TC: the head's effective gradient dominates early; the ReLU patterns settle long before T_gen.
+    const tc = await runCli(['series', String(result.runId), '--db', db, '--json', '--metric', 'grad_ratio_head', '--metric', 'relu_churn'])
+    const [ratio, churn] = ['grad_ratio_head', 'relu_churn'].map((m) => JSON.parse(tc.stdout).find((c: { metric: string }) => c.metric === m))
+    const early = ratio.y.filter((_: number, i: number) => ratio.x[i] <= 4 * result.T_mem)
+    expect(Math.min(...early)).toBeGreaterThan(1)
+    expect(ratio.y[ratio.y.length - 1]).toBeLessThan(1)
+    const settled = Math.min(...churn.y.filter((_: number, i: number) => churn.x[i] <= 5 * result.T_mem))
+    expect(settled).toBeLessThan(churn.y[0] / 3)
+    expect(5 * result.T_mem).toBeLessThan(result.T_gen)
   }, 180_000)
 
   it('without weight decay: memorizes, does not generalize in the same budget', async () => {

@@ -10,7 +10,7 @@ describe('sweeps', () => {
 
   it('a three-value λ sweep with two seeds reports the exponent of T_gen against λ with its interval', async () => {
     const db = path.join(tempDir(), 'lib.sqlite')
-    const r = await runCli(['sweep', '--preset', 'modadd-mlp-small', '--grid', 'wd=1,2,4', '--seeds', '2', '--db', db, '--json'])
+    const r = await runCli(['sweep', '--preset', 'modadd-mlp-small', '--steps', '2500', '--grid', 'wd=1,2,4', '--seeds', '2', '--db', db, '--json'])
     expect(r.code, r.stderr).toBe(0)
     const out = JSON.parse(r.stdout)
     expect(out).toMatchObject({ done: 6, total: 6, failed: [] })
