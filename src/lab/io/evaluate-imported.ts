@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs'
 import type { RunConfig } from '../../shared/run-config'
 import { buildModel } from '../models/model-registry'
 import type { LabModel, TokenBatch } from '../models/model'
-import { makeCrossEntropy } from '../models/ops'
 import { applyOp, type ModularSplit } from '../tasks/modular-arithmetic'
 import { createModularSystem } from '../systems/modular-system'
+import { classificationMetrics } from '../systems/classification-metrics'
 import { evaluate } from '../training/evaluate'
 import { makeTokenBatch } from '../training/token-batch'
 
@@ -54,9 +54,7 @@ export async function evaluateImported(config: RunConfig, values: Float32Array[]
 /** Mean cross-entropy and argmax accuracy, computed as evaluate() does. */
 async function lossAndAccuracy(model: LabModel, batch: TokenBatch): Promise<[number, number]> {
   const packed = tf.tidy(() => {
-    const logits = model.logits(batch)
-    const loss = makeCrossEntropy(batch.labels)(logits)
-    const acc = tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), batch.labelIndex), 'float32'))
+    const { loss, acc } = classificationMetrics(model.logits(batch), batch.labels, batch.labelIndex)
     return tf.stack([loss, acc])
   })
   const values = await packed.data()

@@ -8,6 +8,7 @@ import type { ModelParam, ParamSpec } from '../models/model'
 import { makeCrossEntropy, matmul, oneHotMatrix } from '../models/ops'
 import { makeModularDataset } from '../tasks/modular-arithmetic'
 import { makeLowRankTeacher } from '../tasks/low-rank-teacher'
+import { classificationMetrics } from './classification-metrics'
 import type { TrainingSystem } from './training-system'
 
 // Layout: W_l is stored [out_l, in_l] (PyTorch's nn.Linear and analysis/deep-linear.ts), so the
@@ -86,14 +87,10 @@ export function createDeepLinearSystem(c: RunConfig, params: ModelParam[]): Trai
     measure() {
       const scalars: Record<string, tf.Scalar> = {}
       for (const [split, data] of [['train', train], ['test', test]] as const) {
-        const z = logits(data.xT)
-        scalars[`${split}_loss`] = makeCrossEntropy(data.labels)(z)
-        scalars[`${split}_acc`] = tf.mean(tf.cast(tf.equal(tf.argMax(z, 1), data.labelIndex), 'float32'))
-        if (split === 'train') {
-          const correct = tf.sum(tf.mul(z, data.labels), 1)
-          const bestOther = tf.max(tf.sub(z, tf.mul(data.labels, 1e30)), 1)
-          scalars.min_train_margin = tf.min(tf.sub(correct, bestOther))
-        }
+        const m = classificationMetrics(logits(data.xT), data.labels, data.labelIndex, split === 'train')
+        scalars[`${split}_loss`] = m.loss
+        scalars[`${split}_acc`] = m.acc
+        if (m.minMargin) scalars.min_train_margin = m.minMargin
       }
       return { scalars }
     },

@@ -7,6 +7,7 @@ import { makeCrossEntropy } from '../models/ops'
 import { makeModularDataset } from '../tasks/modular-arithmetic'
 import { Rng, RNG_STREAM } from '../random'
 import { makeTokenBatch } from '../training/token-batch'
+import { classificationMetrics } from './classification-metrics'
 import type { TrainingSystem } from './training-system'
 
 /** Modular arithmetic with embed-MLP or transformer-1L, trained with cross-entropy. */
@@ -40,12 +41,11 @@ export function createModularSystem(c: RunConfig, params: ModelParam[]): Trainin
       let pattern: tf.Tensor | undefined
       for (const [split, batch] of [['train', train], ['test', test]] as const) {
         const { logits, hiddenPre } = model.forward(batch)
-        scalars[`${split}_loss`] = makeCrossEntropy(batch.labels)(logits)
-        scalars[`${split}_acc`] = tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), batch.labelIndex), 'float32'))
-        if (split === 'train') {
-          const correct = tf.sum(tf.mul(logits, batch.labels), 1)
-          const bestOther = tf.max(tf.sub(logits, tf.mul(batch.labels, 1e30)), 1)
-          scalars.min_train_margin = tf.min(tf.sub(correct, bestOther))
+        const m = classificationMetrics(logits, batch.labels, batch.labelIndex, split === 'train')
+        scalars[`${split}_loss`] = m.loss
+        scalars[`${split}_acc`] = m.acc
+        if (m.minMargin) {
+          scalars.min_train_margin = m.minMargin
           pattern = tf.cast(tf.greater(hiddenPre, 0), 'float32')
         }
       }
