@@ -1,5 +1,6 @@
-// Bundles the bench into .device/ for a lent GPU machine that has no npm: one ESM file with tfjs
-// inside, the wasm binaries, the webgpu package (Dawn), and Node itself compressed with xz.
+// Bundles the bench, a kernel profiler and the CLI into .device/ for a lent GPU machine that has
+// no npm: ESM files with tfjs inside, the wasm binaries, the webgpu package (Dawn), better-sqlite3's
+// built addon, and Node itself compressed with xz. Carry .device (and .gl for Vulkan) with the run.
 import { execSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -7,15 +8,23 @@ import { build } from 'esbuild'
 
 const out = '.device'
 fs.mkdirSync(out, { recursive: true })
-await build({
-  entryPoints: { bench: 'bench/device-bench.ts', profile: 'bench/device-profile.ts' },
+// Node ESM bundles with tfjs inside; Dawn and the optional native TensorFlow stay outside.
+const common = {
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
   outdir: out,
   outExtension: { '.js': '.mjs' },
-  external: ['webgpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
+  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+  logLevel: 'warning',
+  minify: true,
+}
+const nativeTensorflow = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu']
+await build({
+  ...common,
+  entryPoints: { bench: 'bench/device-bench.ts', profile: 'bench/device-profile.ts' },
+  external: ['webgpu', ...nativeTensorflow],
   // The device bench runs without the library: stand in for the native SQLite module.
   plugins: [
     {
@@ -26,23 +35,12 @@ await build({
       },
     },
   ],
-  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-  logLevel: 'warning',
-  minify: true,
 })
 // The CLI and its worker, with the real SQLite library beside them.
 await build({
+  ...common,
   entryPoints: { cli: 'bench/device-cli.ts', worker: 'bench/device-worker.ts' },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  outdir: out,
-  outExtension: { '.js': '.mjs' },
-  external: ['webgpu', 'better-sqlite3', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
-  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-  logLevel: 'warning',
-  minify: true,
+  external: ['webgpu', 'better-sqlite3', ...nativeTensorflow],
 })
 for (const dir of ['better-sqlite3/lib', 'bindings', 'file-uri-to-path']) {
   fs.cpSync(path.join('node_modules', dir), path.join(out, 'node_modules', dir), { recursive: true })
