@@ -5,7 +5,7 @@ import { APP_VERSION } from '../lab/app-version'
 import { backendsCommand, presetsCommand } from './commands/info'
 import { benchCommand } from './commands/bench'
 import { analyzeCommand } from './commands/analyze'
-import { sweepCommand, sweepReportCommand } from './commands/sweep'
+import { sweepCommand, sweepReportCommand, sweepsCommand } from './commands/sweep'
 import { seriesCommand } from './commands/series'
 import { exportWeightsCommand, importCommand } from './commands/import-export'
 import { deleteCommand, runsCommand, showCommand } from './commands/library'
@@ -117,6 +117,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(db())
     .addOption(json())
     .action(async (opts) => setExit(await sweepCommand(opts)))
+  program.command('sweeps').description('list the sweeps in the library').addOption(db()).addOption(json()).action((opts) => setExit(sweepsCommand(opts)))
   program
     .command('sweep-report')
     .argument('<sweep>', 'sweep id')

@@ -26,6 +26,8 @@ describe('sweeps', () => {
     expect(lo).toBeLessThan(tGen.fit.slope)
     expect(hi).toBeGreaterThan(tGen.fit.slope)
 
+    const listed = JSON.parse((await runCli(['sweeps', '--db', db, '--json'])).stdout)
+    expect(listed).toMatchObject([{ id: out.sweepId, seeds: 2, runs: 6, completed: 6 }])
     const text = await runCli(['sweep-report', String(out.sweepId), '--db', db])
     expect(text.code).toBe(0)
     expect(text.stdout).toMatch(/T_gen\s+log T ~ log wd\s+-\s+-?\d\.\d+\s+\[-?\d/)

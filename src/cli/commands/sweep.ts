@@ -95,6 +95,27 @@ export function sweepReportCommand(sweepArg: string, options: { db?: string; jso
   }
 }
 
+/** `grokking-lab sweeps`: every sweep in the library with its grid and how many of its runs finished. */
+export function sweepsCommand(options: { db?: string; json?: boolean }): number {
+  const store = RunStore.open(resolveLibraryPath(options.db))
+  try {
+    const sweeps = new SweepStore(store)
+    const rows = sweeps.listSweeps().map((s) => {
+      const runs = sweeps.sweepRuns(s.id)
+      return { ...s, runs: runs.length, completed: runs.filter((r) => r.run.status === 'completed').length }
+    })
+    if (options.json) console.log(JSON.stringify(rows))
+    else if (rows.length === 0) console.log(`no sweeps yet in ${store.path}`)
+    else {
+      console.log(formatTable(['id', 'name', 'grid', 'seeds', 'completed', 'created'],
+        rows.map((r) => [r.id, r.name, r.axes.map((a) => `${a.key}=${a.values.join(',')}`).join(' '), r.seeds, `${r.completed}/${r.runs}`, r.createdAt])))
+    }
+    return 0
+  } finally {
+    store.close()
+  }
+}
+
 const num = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3))
 
 /** The report as text: a row per run, then a row per fit with the exponent's 95% interval. */
