@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import type { RunConfig } from '../../shared/run-config'
 import type { ModelParam, TokenBatch } from '../models/model'
-import { createEmbedMlp, embedMlpSpecs } from '../models/embed-mlp'
-import { createTransformer1L, transformerSpecs } from '../models/transformer-1l'
+import { createModel, modelSpecs } from '../models/model-registry'
 import { makeCrossEntropy } from '../models/ops'
 import { makeModularDataset } from '../tasks/modular-arithmetic'
 import { Rng, RNG_STREAM } from '../random'
@@ -13,7 +12,7 @@ import type { TrainingSystem } from './training-system'
 /** Modular arithmetic with embed-MLP or transformer-1L, trained with cross-entropy. */
 export function createModularSystem(c: RunConfig, params: ModelParam[]): TrainingSystem {
   const dataset = makeModularDataset(c.p, c.op, c.frac, c.seed)
-  const model = c.model === 'embed-mlp' ? createEmbedMlp(c, params) : createTransformer1L(c, params)
+  const model = createModel(c, params)
   const train = makeTokenBatch(dataset.train, c.p)
   const test = makeTokenBatch(dataset.test, c.p)
   const n = dataset.train.label.length
@@ -29,7 +28,7 @@ export function createModularSystem(c: RunConfig, params: ModelParam[]): Trainin
   }
 
   return {
-    specs: modularSpecs(c),
+    specs: modelSpecs(c),
     params,
     trainLoss(step) {
       // A minibatch is made inside the caller's tf.tidy, which frees it after the backward pass.
@@ -56,9 +55,4 @@ export function createModularSystem(c: RunConfig, params: ModelParam[]): Trainin
       test.dispose()
     },
   }
-}
-
-/** Tensor specs of the modular models. */
-export function modularSpecs(c: RunConfig) {
-  return c.model === 'embed-mlp' ? embedMlpSpecs(c) : transformerSpecs(c)
 }

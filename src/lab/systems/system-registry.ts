@@ -1,12 +1,13 @@
 import type { ModelKind, RunConfig } from '../../shared/run-config'
 import { createParams, initialValues, type ParamSpec } from '../models/model'
 import { LINEAR_SYSTEMS } from './linear-systems'
-import { createModularSystem, modularSpecs } from './modular-system'
+import { modelSpecs } from '../models/model-registry'
+import { createModularSystem } from './modular-system'
 import { REGRESSION_SYSTEMS } from './regression-systems'
 import type { SystemKind } from './system-kind'
 import type { TrainingSystem } from './training-system'
 
-const MODULAR: SystemKind = { specs: modularSpecs, create: createModularSystem }
+const MODULAR: SystemKind = { specs: modelSpecs, create: createModularSystem }
 
 const BY_MODEL: Partial<Record<ModelKind, SystemKind>> = {
   'embed-mlp': MODULAR,
