@@ -39,14 +39,13 @@ export function runDetailJson(store: RunStore, runId: number) {
     }
   })
   const snapshotSteps = store.snapshotSteps(runId)
-  const tensors = snapshotSteps.length ? store.readSnapshot(runId, snapshotSteps[snapshotSteps.length - 1]).map((t) => ({ name: t.name, shape: t.shape })) : []
-  const checkpoint = store.loadCheckpoint(runId)
+  const tensors = snapshotSteps.length ? store.snapshotTensors(runId, snapshotSteps[snapshotSteps.length - 1]) : []
   return {
     run,
     summary: runResultJson(store, runId),
     metrics,
     snapshots: { count: snapshotSteps.length, steps: snapshotSteps, tensors },
-    checkpointStep: checkpoint?.step ?? null,
+    checkpointStep: store.checkpointStep(runId),
     clocks: store.loadClocks(runId) ?? null,
   }
 }

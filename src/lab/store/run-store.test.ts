@@ -57,10 +57,13 @@ describe('run store', () => {
     expect(snap.map((t) => t.name)).toEqual(['zeta', 'alpha'])
     expect(Buffer.from(snap[0].data.buffer).equals(Buffer.from(z.buffer))).toBe(true)
     expect(store.snapshotSteps(id)).toEqual([5])
+    expect(store.snapshotTensors(id, 5)).toEqual([{ name: 'zeta', shape: [2, 2] }, { name: 'alpha', shape: [1] }])
+    expect(store.checkpointStep(id)).toBeNull()
     store.saveCheckpoint(id, { step: 40, wallSeconds: 2, params: { w: z }, optimizer: { step: 40, slots: { w: [a, z] } } })
     store.saveCheckpoint(id, { step: 60, wallSeconds: 3, params: { w: a }, optimizer: { step: 60, slots: { w: [z, a] } } })
     const cp = store.loadCheckpoint(id)!
     expect(cp.step).toBe(60)
+    expect(store.checkpointStep(id)).toBe(60)
     expect(Array.from(cp.params.w)).toEqual([7])
     expect(cp.optimizer.slots.w.map((s) => s.length)).toEqual([4, 1])
     expect(store.getRun(id).stepsDone).toBe(60)

@@ -170,6 +170,14 @@ export class RunStore {
     return (this.db.prepare('SELECT DISTINCT step FROM snapshots WHERE run_id = ? ORDER BY step').all(runId) as { step: number }[]).map((r) => r.step)
   }
 
+  /** Names and shapes of a snapshot's tensors, in order, without reading their data. */
+  snapshotTensors(runId: number, step: number): { name: string; shape: number[] }[] {
+    const rows = this.db
+      .prepare('SELECT tensor, shape_json FROM snapshots WHERE run_id = ? AND step = ? ORDER BY ordinal')
+      .all(runId, step) as { tensor: string; shape_json: string }[]
+    return rows.map((r) => ({ name: r.tensor, shape: JSON.parse(r.shape_json) }))
+  }
+
   readSnapshot(runId: number, step: number): TensorData[] {
     const rows = this.db
       .prepare('SELECT tensor, shape_json, data FROM snapshots WHERE run_id = ? AND step = ? ORDER BY ordinal')
@@ -192,6 +200,12 @@ export class RunStore {
       }
       this.db.prepare('UPDATE runs SET steps_done = ?, wall_seconds = ?, heartbeat_at = ? WHERE id = ?').run(cp.step, cp.wallSeconds, now(), runId)
     })()
+  }
+
+  /** The step of the run's checkpoint, or null, without reading its tensors. */
+  checkpointStep(runId: number): number | null {
+    const row = this.db.prepare('SELECT step FROM checkpoints WHERE run_id = ?').get(runId) as { step: number } | undefined
+    return row?.step ?? null
   }
 
   loadCheckpoint(runId: number): Checkpoint | undefined {
