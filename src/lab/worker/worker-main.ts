@@ -16,6 +16,9 @@ export function workerMain(): void {
   process.on('SIGTERM', () => (stop = true))
   // The host is gone (killed): stop at the next step, checkpointed, so the run can be resumed.
   process.on('disconnect', () => (stop = true))
+  // With the host gone its pipes are closed: a stray console write must not kill the worker before
+  // it has checkpointed and recorded how the run ended.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => (stop = true))
   process.on('message', (cmd: WorkerCommand) => {
     if (cmd.type === 'cancel') stop = true
     if (cmd.type === 'start') {
