@@ -84,6 +84,11 @@ export const runConfigSchema = z
     eval_every: positiveInt.default(20),
     snapshot_budget: z.number().int().min(2).default(40),
     checkpoint_every: positiveInt.default(200),
+    /**
+     * 'auto' trains embed-MLP on a CPU backend with the onnxruntime fast path (same maths, hand-written
+     * backward, multi-threaded GEMMs) when it loads; 'off' always uses tfjs autodiff.
+     */
+    fast_path: z.enum(['auto', 'off']).default('auto'),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -39,10 +39,11 @@ const ms = (v: number | undefined) => (v === undefined ? '-' : v < 10 ? v.toFixe
 export function formatReport(r: BenchReport): string {
   const rows = r.rows.map((row) => {
     const t = row.timing
-    if (!t) return [row.backend, row.model, '-', '-', '-', '-', '-', '-', row.skipped ?? '']
+    if (!t) return [row.backend, row.model, '-', '-', '-', '-', '-', '-', '-', row.skipped ?? '']
     return [
       row.backend,
       row.model,
+      t.engine,
       `${ms(t.msPerStep.median)} (${ms(t.msPerStep.min)}–${ms(t.msPerStep.max)})`,
       (1000 / t.msPerStep.median).toFixed(1),
       row.pytorch ? ms(row.pytorch.msPerStep.median) : '-',
@@ -54,11 +55,12 @@ export function formatReport(r: BenchReport): string {
   })
   return [
     `Grokking Lab bench, ${r.date}, ${r.host.cpus} CPUs, Node ${r.host.node}, ${r.host.platform}; reference: ${r.pytorch}`,
-    formatTable(['backend', 'model', 'ms/step median (min–max)', 'steps/s', 'PyTorch ms', 'ratio', 'eval overhead', 'peak RSS MB', 'note'], rows),
+    formatTable(['backend', 'model', 'engine', 'ms/step median (min–max)', 'steps/s', 'PyTorch ms', 'ratio', 'eval overhead', 'peak RSS MB', 'note'], rows),
     r.library
       ? `library: snapshot write ${ms(r.library.snapshotWriteMs)} ms (${r.library.snapshotMb.toFixed(2)} MB); ` +
         `plots of a 100,000-step run through the API: ${ms(r.library.openPlotsMs)} ms (${r.library.plotPoints} points)`
       : 'library: not timed',
+    'engine: fast path = onnxruntime per-token tables with a hand-written backward (same maths); tfjs = tfjs autodiff',
     'ratio = PyTorch ms / ours (> 1: we are faster); eval overhead = ms/step with measurements every eval_every steps / without − 1',
   ].join('\n')
 }

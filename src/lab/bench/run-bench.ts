@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import { parseRunConfig, type RunConfig } from '../../shared/run-config'
 import type { BackendName, BackendProbe } from '../../shared/backend'
 import { probeBackends } from '../backends/select-backend'
+import { fastPathBlocker } from '../fast/embed-mlp-fast-path'
 import { getPreset } from '../presets'
 import type { LibraryTiming } from './library-timing'
 import { findPytorch, timePytorch, type ReferenceTiming } from './pytorch-reference'
@@ -61,27 +62,32 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
   for (const probe of probes) {
     if (asked && !asked.includes(probe.name)) continue
     for (const model of models) {
-      const row: BenchRow = { backend: probe.name, model }
-      rows.push(row)
-      if (!probe.available) {
-        row.skipped = probe.reason
-        continue
-      }
-      if (!asked && (SLOW.has(probe.name) || probe.software)) {
-        row.skipped = `slow here (${probe.reason}); measure with --backend ${probe.name}`
-        continue
-      }
-      await tf.setBackend(probe.name)
-      say(`timing ${model} on ${probe.name}…`)
-      row.timing = await timeTraining(BENCH_MODELS[model], { warmupSteps: 3, windows: opts.windows ?? 5, windowMs: opts.windowMs ?? 1500 })
-      if ('python' in torch) {
-        if (!torchCache.has(model)) {
-          say(`timing ${model} in PyTorch…`)
-          const device = opts.torchDevice ?? 'cpu'
-          torchCache.set(model, timePytorch(BENCH_MODELS[model], { device, threads: opts.torchThreads, python: torch.python }))
+      // Where a fast path applies, the plain tfjs formulation is timed beside it.
+      const variants: RunConfig[] = [BENCH_MODELS[model]]
+      if (probe.available && !fastPathBlocker(BENCH_MODELS[model], probe.name)) variants.push({ ...BENCH_MODELS[model], fast_path: 'off' })
+      for (const config of variants) {
+        const row: BenchRow = { backend: probe.name, model }
+        rows.push(row)
+        if (!probe.available) {
+          row.skipped = probe.reason
+          continue
         }
-        row.pytorch = torchCache.get(model)
-        row.ratio = row.pytorch!.msPerStep.median / row.timing.msPerStep.median
+        if (!asked && (SLOW.has(probe.name) || probe.software)) {
+          row.skipped = `slow here (${probe.reason}); measure with --backend ${probe.name}`
+          continue
+        }
+        await tf.setBackend(probe.name)
+        say(`timing ${model} on ${probe.name}${config.fast_path === 'off' ? ' (plain tfjs)' : ''}…`)
+        row.timing = await timeTraining(config, { warmupSteps: 3, windows: opts.windows ?? 5, windowMs: opts.windowMs ?? 1500 })
+        if ('python' in torch) {
+          if (!torchCache.has(model)) {
+            say(`timing ${model} in PyTorch…`)
+            const device = opts.torchDevice ?? 'cpu'
+            torchCache.set(model, timePytorch(BENCH_MODELS[model], { device, threads: opts.torchThreads, python: torch.python }))
+          }
+          row.pytorch = torchCache.get(model)
+          row.ratio = row.pytorch!.msPerStep.median / row.timing.msPerStep.median
+        }
       }
     }
   }

@@ -4,6 +4,8 @@ import { Trainer } from '../training/trainer'
 import { summarize } from './stats'
 
 export interface StepTiming {
+  /** Which engine computed the gradients: the fast path (onnxruntime) or tfjs autodiff. */
+  engine: string
   /** Per-window ms per training step. */
   msPerStep: { median: number; min: number; max: number }
   windows: number
@@ -23,6 +25,7 @@ export async function timeTraining(config: RunConfig, opts: { warmupSteps: numbe
   const trainer = new Trainer(config)
   let peakRss = process.memoryUsage().rss
   try {
+    const status = await trainer.engine()
     await trainer.trainSteps(opts.warmupSteps)
     // Size windows from a probe so each lasts about windowMs.
     const probeStart = performance.now()
@@ -53,6 +56,7 @@ export async function timeTraining(config: RunConfig, opts: { warmupSteps: numbe
     const msPerStep = summarize(perStep)
     const evalMs = summarize(evalTimes).median
     return {
+      engine: status.active ? 'fast path' : 'tfjs',
       msPerStep,
       windows: opts.windows,
       stepsPerWindow,

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs'
 import type { RunConfig } from '../../shared/run-config'
-import type { ModelParam, TokenBatch } from '../models/model'
+import type { ModelParam } from '../models/model'
 import { createModel, modelSpecs } from '../models/model-registry'
 import { makeCrossEntropy } from '../models/ops'
+import { EmbedMlpFastPath } from '../fast/embed-mlp-fast-path'
 import { makeModularDataset } from '../tasks/modular-arithmetic'
 import { Rng, RNG_STREAM } from '../random'
 import { makeTokenBatch } from '../training/token-batch'
@@ -17,40 +18,63 @@ export function createModularSystem(c: RunConfig, params: ModelParam[]): Trainin
   const test = makeTokenBatch(dataset.test, c.p)
   const n = dataset.train.label.length
 
-  /** Minibatch for step s: epoch e's seeded permutation, so a resumed run draws the same batches. */
-  const sampleBatch = (s: number): TokenBatch => {
+  /** Minibatch rows for step s: epoch e's seeded permutation, so a resumed run draws the same batches. */
+  const batchRows = (s: number): Int32Array => {
     const size = Math.min(c.batch_size!, n)
     const perEpoch = Math.floor(n / size)
     const epoch = Math.floor(s / perEpoch)
     const offset = (s % perEpoch) * size
     const order = new Rng(c.seed + epoch * 7919, RNG_STREAM.batches).shuffle(Array.from({ length: n }, (_, i) => i))
-    return makeTokenBatch(dataset.train, c.p, Int32Array.from(order.slice(offset, offset + size)))
+    return Int32Array.from(order.slice(offset, offset + size))
   }
+  let fast: EmbedMlpFastPath | undefined
+
+  // The train forward pass is shared by the metrics and the ReLU pattern.
+  let trainForward: { logits: tf.Tensor2D; hiddenPre: tf.Tensor2D } | undefined
+  const logitsOf = (split: 'train' | 'test'): tf.Tensor2D => {
+    if (fast) return fast.logits(split)
+    if (split === 'test') return model.logits(test)
+    trainForward = model.forward(train)
+    return trainForward.logits
+  }
+  const patternOf = (): tf.Tensor =>
+    fast ? fast.trainPattern() : tf.cast(tf.greater(trainForward!.hiddenPre, 0), 'float32')
 
   return {
     specs: modelSpecs(c),
     params,
+    async prepare() {
+      const made = await EmbedMlpFastPath.create(c, params, dataset)
+      fast = made.path
+      return made.status
+    },
+    async fastGradients(step) {
+      return fast?.gradients(c.batch_size ? batchRows(step) : undefined)
+    },
+    async prepareMeasure() {
+      await fast?.prepareMeasure()
+    },
     trainLoss(step) {
       // A minibatch is made inside the caller's tf.tidy, which frees it after the backward pass.
-      const batch = c.batch_size ? sampleBatch(step) : train
+      const batch = c.batch_size ? makeTokenBatch(dataset.train, c.p, batchRows(step)) : train
       return () => makeCrossEntropy(batch.labels)(model.logits(batch))
     },
     measure() {
       const scalars: Record<string, tf.Scalar> = {}
       let pattern: tf.Tensor | undefined
       for (const [split, batch] of [['train', train], ['test', test]] as const) {
-        const { logits, hiddenPre } = model.forward(batch)
-        const m = classificationMetrics(logits, batch.labels, batch.labelIndex, split === 'train')
+        const m = classificationMetrics(logitsOf(split), batch.labels, batch.labelIndex, split === 'train')
         scalars[`${split}_loss`] = m.loss
         scalars[`${split}_acc`] = m.acc
         if (m.minMargin) {
           scalars.min_train_margin = m.minMargin
-          pattern = tf.cast(tf.greater(hiddenPre, 0), 'float32')
+          pattern = patternOf()
         }
       }
       return { scalars, pattern }
     },
     dispose() {
+      void fast?.dispose()
       train.dispose()
       test.dispose()
     },

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs'
+import type { FastPathStatus } from '../fast/embed-mlp-fast-path'
 import type { ModelParam, ParamSpec } from '../models/model'
 
 /** Measurement tensors of one evaluation, computed inside the caller's tf.tidy. */
@@ -25,6 +26,12 @@ export interface TrainingSystem {
   trainLoss(step: number): () => tf.Scalar
   /** The system's metric tensors at the current weights. Call inside tf.tidy. */
   measure(): SystemMeasurements
+  /** Sets up an optional fast path (it may load a native library) and says which engine trains. */
+  prepare?(): Promise<FastPathStatus>
+  /** Gradients by name from a fast path instead of autodiff of trainLoss; undefined = no fast path. */
+  fastGradients?(step: number): Promise<Record<string, tf.Tensor> | undefined>
+  /** Runs before measure(): a fast path computes its forward passes here. */
+  prepareMeasure?(): Promise<void>
   /** Metrics computed on the host from the weights (small matrices: SVDs, Schatten floors). */
   hostMetrics?(weights: { name: string; shape: number[]; data: Float32Array }[]): Record<string, number>
   dispose(): void

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import type { RunConfig } from '../../shared/run-config'
 import { initialValues } from '../models/model'
 import { buildSystem, systemSpecs } from '../systems/system-registry'
+import type { FastPathStatus } from '../fast/embed-mlp-fast-path'
 import type { TrainingSystem } from '../systems/training-system'
 import { evaluate } from './evaluate'
 import { Optimizer, type OptimizerState } from './optimizer'
@@ -70,6 +71,7 @@ export class Trainer {
   private pattern: tf.Tensor | undefined
   /** tf variable name → tensor name, to key gradients by tensor. */
   private readonly varNames: Map<string, string>
+  private engineStatus: Promise<FastPathStatus> | undefined
 
   constructor(
     readonly config: RunConfig,
@@ -93,9 +95,16 @@ export class Trainer {
     return this.step
   }
 
+  /** Sets up the system's fast path once (if it has one) and says which engine computes the gradients. */
+  engine(): Promise<FastPathStatus> {
+    this.engineStatus ??= this.system.prepare?.() ?? Promise.resolve({ active: false, reason: 'tfjs autodiff' })
+    return this.engineStatus
+  }
+
   /** Runs until `config.steps` or until `shouldStop`; always ends on a checkpoint. */
   async run(cb: TrainerCallbacks = {}, tickMs = 250): Promise<TrainOutcome> {
     const c = this.config
+    await this.engine()
     const started = performance.now()
     const startStep = this.step
     const wall = () => this.wallOffset + (performance.now() - started) / 1000
@@ -111,7 +120,7 @@ export class Trainer {
       if (evalStep) {
         const metrics = await this.evaluate()
         // The gradient at θ_s comes with update s; at the last step it needs a pass of its own.
-        const gradNorms = stopping ? this.gradientNorms() : this.update(s, true)!
+        const gradNorms = stopping ? await this.gradientNorms() : (await this.update(s, true))!
         Object.assign(metrics, await readGradientMetrics(gradNorms))
         await cb.onEval?.({ step: s, wallSeconds: wall(), metrics })
       }
@@ -119,7 +128,7 @@ export class Trainer {
         stopped = s !== c.steps
         break
       }
-      if (!evalStep) this.update(s)
+      if (!evalStep) await this.update(s)
       this.step = s + 1
       if (this.step % c.checkpoint_every === 0 && this.step < c.steps) await cb.onCheckpoint?.(await this.checkpoint(wall()))
       const now = performance.now()
@@ -145,7 +154,8 @@ export class Trainer {
    * has finished them (async backends queue work). For benchmarks.
    */
   async trainSteps(count: number): Promise<void> {
-    for (let i = 0; i < count; i++) this.update(this.step++)
+    await this.engine()
+    for (let i = 0; i < count; i++) await this.update(this.step++)
     await this.system.params[0].variable.data()
   }
 
@@ -153,13 +163,21 @@ export class Trainer {
    * One optimizer update at step s, all intermediates released. With `withGradNorms` it also
    * returns the squared gradient norms of the head and of the rest (a kept tensor to read back).
    */
-  private update(s: number, withGradNorms = false): tf.Tensor | undefined {
-    return tf.tidy(() => {
-      const grads = this.gradients(s)
+  private async update(s: number, withGradNorms = false): Promise<tf.Tensor | undefined> {
+    const fast = await this.system.fastGradients?.(s)
+    const norms = tf.tidy(() => {
+      const grads = fast ?? this.gradients(s)
       const norms = withGradNorms ? this.groupSquaredNorms(grads) : undefined
       this.optimizer.apply(grads)
       return norms
     })
+    if (fast) Object.values(fast).forEach((g) => g.dispose())
+    return norms
+  }
+
+  /** Gradients by tensor name at step s: the system's fast path, else tfjs autodiff. */
+  private async anyGradients(s: number): Promise<Record<string, tf.Tensor>> {
+    return (await this.system.fastGradients?.(s)) ?? tf.tidy(() => this.gradients(s))
   }
 
   private gradients(s: number): Record<string, tf.Tensor> {
@@ -182,12 +200,17 @@ export class Trainer {
   }
 
   /** Gradient norms at the current weights on the full train set, without updating. */
-  private gradientNorms(): tf.Tensor {
-    return tf.tidy(() => this.groupSquaredNorms(this.gradients(this.step)))
+  private async gradientNorms(): Promise<tf.Tensor> {
+    const grads = await this.anyGradients(this.step)
+    const norms = tf.tidy(() => this.groupSquaredNorms(grads))
+    Object.values(grads).forEach((g) => g.dispose())
+    return norms
   }
 
   /** Losses, accuracies, margin, norms and distance from init at the current weights. */
   async evaluate(): Promise<Record<string, number>> {
+    await this.engine()
+    await this.system.prepareMeasure?.()
     const { metrics, pattern } = await evaluate({
       system: this.system,
       initial: this.initial,

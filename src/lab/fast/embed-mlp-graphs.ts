@@ -1,0 +1,146 @@
+import type { GraphConstant, GraphNode, GraphSpec, GraphValue } from './onnx-graph'
+
+/** Sizes of K embed-MLPs trained side by side (K = 1 for a single run). */
+export interface EmbedMlpShape {
+  p: number
+  d: number
+  hidden: number
+  members: number
+}
+
+/** The tensors in the order the graphs take them, each with a leading member axis K. */
+export const EMBED_MLP_TENSORS = ['E', 'W_in', 'b_in', 'W_out', 'b_out'] as const
+
+export function memberShapes(s: EmbedMlpShape): Record<(typeof EMBED_MLP_TENSORS)[number], number[]> {
+  return { E: [s.p, s.d], W_in: [2 * s.d, s.hidden], b_in: [s.hidden], W_out: [s.hidden, s.p], b_out: [s.p] }
+}
+
+const int64 = (name: string, values: number[]): GraphConstant => ({
+  name,
+  type: 'int64',
+  shape: [values.length],
+  data: BigInt64Array.from(values.map(BigInt)),
+})
+
+function paramInputs(s: EmbedMlpShape): GraphValue[] {
+  const shapes = memberShapes(s)
+  return EMBED_MLP_TENSORS.map((name) => ({ name, type: 'float32', shape: [s.members, ...shapes[name]] }))
+}
+
+/**
+ * The forward pass on per-token tables: E·W_in splits into an a-half and a b-half, each a [p, hidden]
+ * table per member, and every example gathers one row of each. `ia`/`ib` index the tables of all
+ * members stacked as [K·p, hidden] (member k's token t is row k·p + t), so one Gather serves all K.
+ */
+function forwardNodes(s: EmbedMlpShape): { nodes: GraphNode[]; constants: GraphConstant[] } {
+  const constants = [
+    int64('zero', [0]),
+    int64('d', [s.d]),
+    int64('two_d', [2 * s.d]),
+    int64('axis1', [1]),
+    int64('table_rows', [s.members * s.p, s.hidden]),
+    int64('by_member', [s.members, -1, s.hidden]),
+  ]
+  const nodes: GraphNode[] = [
+    ['Slice', ['W_in', 'zero', 'd', 'axis1'], ['W1a']],
+    ['Slice', ['W_in', 'd', 'two_d', 'axis1'], ['W1b']],
+    ['MatMul', ['E', 'W1a'], ['Pa0']],
+    ['Unsqueeze', ['b_in', 'axis1'], ['b_in3']],
+    ['Add', ['Pa0', 'b_in3'], ['Pa']],
+    ['MatMul', ['E', 'W1b'], ['Pb']],
+    ['Reshape', ['Pa', 'table_rows'], ['Pa_rows']],
+    ['Reshape', ['Pb', 'table_rows'], ['Pb_rows']],
+    ['Gather', ['Pa_rows', 'ia'], ['Ha'], { axis: 0 }],
+    ['Gather', ['Pb_rows', 'ib'], ['Hb'], { axis: 0 }],
+    ['Add', ['Ha', 'Hb'], ['Z_rows']],
+    ['Reshape', ['Z_rows', 'by_member'], ['Z']],
+    ['Relu', ['Z'], ['H']],
+    ['MatMul', ['H', 'W_out'], ['logits0']],
+    ['Unsqueeze', ['b_out', 'axis1'], ['b_out3']],
+    ['Add', ['logits0', 'b_out3'], ['logits']],
+  ]
+  return { nodes, constants }
+}
+
+const indexInputs: GraphValue[] = [
+  { name: 'ia', type: 'int64', shape: ['rows'] },
+  { name: 'ib', type: 'int64', shape: ['rows'] },
+]
+
+/**
+ * One training step's loss and gradients for K members, written out by hand (no autodiff): mean
+ * cross-entropy against `target` (one-hot / N), backward through the head, the ReLU and the per-token
+ * tables, whose gradients are scatter-adds of the hidden layer's gradient (duplicate tokens sum).
+ */
+export function embedMlpStepGraph(s: EmbedMlpShape): GraphSpec {
+  const fwd = forwardNodes(s)
+  const T = (x: string) => ['Transpose', [x], [`${x}_T`], { perm: [0, 2, 1] }] as GraphNode
+  const nodes: GraphNode[] = [
+    ...fwd.nodes,
+    ['LogSoftmax', ['logits'], ['logp'], { axis: 2 }],
+    ['Mul', ['target', 'logp'], ['tl']],
+    ['ReduceSum', ['tl', 'axes12'], ['neg_loss'], { keepdims: 0 }],
+    ['Neg', ['neg_loss'], ['loss']],
+    ['Exp', ['logp'], ['softmax']],
+    ['Mul', ['softmax', 'inv_n'], ['softmax_n']],
+    ['Sub', ['softmax_n', 'target'], ['dlogits']],
+    T('H'),
+    ['MatMul', ['H_T', 'dlogits'], ['dW_out']],
+    ['ReduceSum', ['dlogits', 'axis1'], ['db_out'], { keepdims: 0 }],
+    T('W_out'),
+    ['MatMul', ['dlogits', 'W_out_T'], ['dH']],
+    // H ≥ 0, so sign(H) is the ReLU's derivative (0 where the unit is off).
+    ['Sign', ['H'], ['active']],
+    ['Mul', ['dH', 'active'], ['dZ']],
+    ['Reshape', ['dZ', 'hidden_rows'], ['dZ_rows']],
+    ['Unsqueeze', ['ia', 'axis1'], ['ia2']],
+    ['Unsqueeze', ['ib', 'axis1'], ['ib2']],
+    ['ScatterND', ['zero_tables', 'ia2', 'dZ_rows'], ['dPa_rows'], { reduction: 'add' }],
+    ['ScatterND', ['zero_tables', 'ib2', 'dZ_rows'], ['dPb_rows'], { reduction: 'add' }],
+    ['Reshape', ['dPa_rows', 'tables'], ['dPa']],
+    ['Reshape', ['dPb_rows', 'tables'], ['dPb']],
+    ['ReduceSum', ['dPa', 'axis1'], ['db_in'], { keepdims: 0 }],
+    T('E'),
+    ['MatMul', ['E_T', 'dPa'], ['dW1a']],
+    ['MatMul', ['E_T', 'dPb'], ['dW1b']],
+    ['Concat', ['dW1a', 'dW1b'], ['dW_in'], { axis: 1 }],
+    T('W1a'),
+    T('W1b'),
+    ['MatMul', ['dPa', 'W1a_T'], ['dEa']],
+    ['MatMul', ['dPb', 'W1b_T'], ['dEb']],
+    ['Add', ['dEa', 'dEb'], ['dE']],
+  ]
+  const shapes = memberShapes(s)
+  return {
+    inputs: [
+      ...paramInputs(s),
+      ...indexInputs,
+      { name: 'target', type: 'float32', shape: [s.members, 'n', s.p] },
+      { name: 'inv_n', type: 'float32', shape: [] },
+    ],
+    outputs: [
+      { name: 'loss', type: 'float32', shape: [s.members] },
+      ...EMBED_MLP_TENSORS.map((t): GraphValue => ({ name: `d${t}`, type: 'float32', shape: [s.members, ...shapes[t]] })),
+    ],
+    nodes,
+    constants: [
+      ...fwd.constants,
+      int64('axes12', [1, 2]),
+      int64('hidden_rows', [-1, s.hidden]),
+      int64('tables', [s.members, s.p, s.hidden]),
+      { name: 'zero_tables', type: 'float32', shape: [s.members * s.p, s.hidden], data: new Float32Array(s.members * s.p * s.hidden) },
+    ],
+  }
+}
+
+/** Logits [K, N, p] of K members on a set of pairs, and with `withPattern` the ReLU on/off pattern [K, N, hidden]. */
+export function embedMlpForwardGraph(s: EmbedMlpShape, withPattern: boolean): GraphSpec {
+  const fwd = forwardNodes(s)
+  const nodes: GraphNode[] = [...fwd.nodes]
+  const outputs: GraphValue[] = [{ name: 'logits', type: 'float32', shape: [s.members, 'n', s.p] }]
+  if (withPattern) {
+    nodes.push(['Sign', ['H'], ['active']])
+    outputs.push({ name: 'active', type: 'float32', shape: [s.members, 'n', s.hidden] })
+  }
+  return { inputs: [...paramInputs(s), ...indexInputs], outputs, nodes, constants: fwd.constants }
+}

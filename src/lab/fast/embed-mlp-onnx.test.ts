@@ -1,0 +1,80 @@
+import * as tf from '@tensorflow/tfjs'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { useCpuBackend } from '../../../test/helpers/tf-cpu'
+import { parseRunConfig, type RunConfig } from '../../shared/run-config'
+import { buildModel } from '../models/model-registry'
+import { makeCrossEntropy } from '../models/ops'
+import { makeModularDataset } from '../tasks/modular-arithmetic'
+import { makeTokenBatch } from '../training/token-batch'
+import { EmbedMlpOnnx, makeRowFeed, type MemberParams } from './embed-mlp-onnx'
+import { loadOnnxRuntime, type OrtModule } from './onnx-runtime'
+
+const config = (seed: number): RunConfig =>
+  parseRunConfig({ model: 'embed-mlp', p: 11, frac: 0.5, steps: 1, lr: 1e-3, d: 6, hidden: 20, seed, init_scale: 1 + seed / 4 })
+
+/** Loss and gradients of the plain formulation (tfjs autodiff on one-hot selections). */
+function plain(c: RunConfig) {
+  const data = makeModularDataset(c.p, c.op, c.frac, c.seed)
+  const model = buildModel(c)
+  const batch = makeTokenBatch(data.train, c.p)
+  const vars = model.params.map((q) => q.variable)
+  const { value, grads } = tf.variableGrads(() => makeCrossEntropy(batch.labels)(model.logits(batch)), vars)
+  const params: MemberParams = {}
+  const gradients: MemberParams = {}
+  for (const q of model.params) {
+    params[q.name] = q.variable.dataSync() as Float32Array
+    gradients[q.name] = grads[q.variable.name].dataSync() as Float32Array
+  }
+  const logits = model.logits(makeTokenBatch(data.test, c.p)).dataSync() as Float32Array
+  return { data, params, gradients, loss: value.dataSync()[0], logits }
+}
+
+function expectClose(actual: Float32Array, expected: Float32Array, label: string): void {
+  expect(actual.length, label).toBe(expected.length)
+  const scale = Math.max(...expected.map(Math.abs))
+  let worst = 0
+  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]))
+  expect(worst / scale, label).toBeLessThan(1e-5)
+}
+
+describe('embed-MLP fast path (onnxruntime) against the plain tfjs formulation', () => {
+  let ort: OrtModule
+  beforeAll(async () => {
+    await useCpuBackend()
+    const loaded = await loadOnnxRuntime()
+    if (!loaded.ort) throw new Error(loaded.reason)
+    ort = loaded.ort
+  })
+
+  it('computes the same loss, gradients and logits for one run', async () => {
+    const c = config(1)
+    const ref = plain(c)
+    const fast = await EmbedMlpOnnx.create(ort, { p: c.p, d: c.d, hidden: c.hidden, members: 1 })
+    const { loss, grads } = await fast.gradients([ref.params], makeRowFeed([ref.data.train], c.p, true))
+    expect(loss[0]).toBeCloseTo(ref.loss, 5)
+    for (const name of Object.keys(ref.gradients)) expectClose(grads[0][name], ref.gradients[name], name)
+    const { logits } = await fast.forward([ref.params], makeRowFeed([ref.data.test], c.p, false), false)
+    expectClose(logits, ref.logits, 'test logits')
+    await fast.dispose()
+  })
+
+  it('trains K members with their own weights and splits in one call, each as if alone', async () => {
+    const refs = [2, 3, 4].map((seed) => plain(config(seed)))
+    const c = config(2)
+    const fast = await EmbedMlpOnnx.create(ort, { p: c.p, d: c.d, hidden: c.hidden, members: 3 })
+    const feed = makeRowFeed(refs.map((r) => r.data.train), c.p, true)
+    const { loss, grads } = await fast.gradients(refs.map((r) => r.params), feed)
+    refs.forEach((ref, k) => {
+      expect(loss[k]).toBeCloseTo(ref.loss, 5)
+      for (const name of Object.keys(ref.gradients)) expectClose(grads[k][name], ref.gradients[name], `member ${k} ${name}`)
+    })
+    // The members differ, so a mix-up between them could not pass the checks above.
+    expect(Math.abs(loss[0] - loss[1])).toBeGreaterThan(1e-3)
+    const { logits, active } = await fast.forward(refs.map((r) => r.params), makeRowFeed(refs.map((r) => r.data.test), c.p, false), true)
+    const n = refs[0].data.test.a.length * c.p
+    refs.forEach((ref, k) => expectClose(logits.subarray(k * n, (k + 1) * n), ref.logits, `member ${k} logits`))
+    expect(active!.length).toBe(3 * refs[0].data.test.a.length * c.hidden)
+    expect(new Set(active)).toEqual(new Set([0, 1]))
+    await fast.dispose()
+  })
+})
