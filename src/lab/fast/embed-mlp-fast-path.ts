@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import type { RunConfig } from '../../shared/run-config'
 import type { ModelParam } from '../models/model'
 import type { ModularSplit } from '../tasks/modular-arithmetic'
-import { EmbedMlpOnnx, makeRowFeed, type MemberParams, type RowFeed } from './embed-mlp-onnx'
+import { EmbedMlpOnnx, makeRowFeed, type EvalMetrics, type MemberParams, type RowFeed } from './embed-mlp-onnx'
 import { loadOnnxRuntime } from './onnx-runtime'
 
 /** Which engine computes a run's gradients, and why. */
@@ -11,7 +11,7 @@ export interface FastPathStatus {
   reason: string
 }
 
-/** CPU backends, where reading the weights each step is a memory copy, not a device round trip. */
+/** CPU backends, where reading the weights is a memory copy, not a device round trip. */
 const CPU_BACKENDS = new Set(['wasm', 'cpu'])
 
 /** Why the fast path does not apply to this run on this backend, or undefined when it may. */
@@ -22,76 +22,136 @@ export function fastPathBlocker(c: RunConfig, backend: string): string | undefin
   return undefined
 }
 
-/** Host copies of the tf variables (wasm and cpu keep them in host memory, so this is a memcpy). */
+/** Own host copies of tf variables' values. */
 export function readParams(params: ModelParam[]): MemberParams {
   const out: MemberParams = {}
-  for (const q of params) out[q.name] = q.variable.dataSync() as Float32Array
+  for (const q of params) out[q.name] = (q.variable.dataSync() as Float32Array).slice()
   return out
 }
 
+interface Member {
+  splits: { train: ModularSplit; test: ModularSplit }
+  /** Minibatch rows of the train split at a step (undefined: full batch). */
+  batchRows?: (step: number) => Int32Array
+  params?: MemberParams
+}
+
+/** A result computed once for all members, handed to each member once. */
+interface Shared<T> {
+  result: Promise<T>
+  taken: boolean[]
+}
+
 /**
- * The embed-MLP system's fast path for one run: gradients for the trainer's optimizer, and the
- * forward passes its measurements need, computed by onnxruntime from the current tf variables.
+ * K embed-MLP runs of the same shape trained in lockstep by one onnxruntime engine (K = 1 for a
+ * single run). Each member asks for its own gradients and measurements; the first ask of a round
+ * computes them for every member in one call, at the weights all members hold at that moment.
  */
-export class EmbedMlpFastPath {
-  private measured: { train: { logits: Float32Array; active: Float32Array }; test: { logits: Float32Array } } | undefined
-  private readonly trainFeed: RowFeed
-  private readonly testFeeds: { train: RowFeed; test: RowFeed }
+export class EmbedMlpBatch {
+  private readonly members: Member[] = []
+  private trainFeed?: RowFeed
+  private testFeed?: RowFeed
+  private previousActive?: Uint8Array
+  private hasPrevious = false
+  private grads?: Shared<MemberParams[]>
+  private evals?: Shared<Record<string, number>[]>
 
   private constructor(
-    private readonly c: RunConfig,
     private readonly engine: EmbedMlpOnnx,
-    private readonly params: ModelParam[],
-    private readonly splits: { train: ModularSplit; test: ModularSplit },
-  ) {
-    this.trainFeed = makeRowFeed([splits.train], c.p, true)
-    this.testFeeds = { train: makeRowFeed([splits.train], c.p, false), test: makeRowFeed([splits.test], c.p, false) }
-  }
+    readonly size: number,
+    private readonly p: number,
+  ) {}
 
-  /** The fast path for this run, or why it does not apply (then the system keeps tfjs autodiff). */
-  static async create(
-    c: RunConfig,
-    params: ModelParam[],
-    splits: { train: ModularSplit; test: ModularSplit },
-  ): Promise<{ path?: EmbedMlpFastPath; status: FastPathStatus }> {
+  /**
+   * A batch for runs of one shape (same p, d, hidden, train-set size and batch size), or why the
+   * fast path does not apply. `threads` caps onnxruntime's threads (default: every core).
+   */
+  static async create(configs: RunConfig[], threads?: number): Promise<{ batch?: EmbedMlpBatch; status: FastPathStatus }> {
+    const c = configs[0]
     const blocker = fastPathBlocker(c, tf.getBackend())
     if (blocker) return { status: { active: false, reason: blocker } }
     const { ort, reason } = await loadOnnxRuntime()
     if (!ort) return { status: { active: false, reason } }
-    const engine = await EmbedMlpOnnx.create(ort, { p: c.p, d: c.d, hidden: c.hidden, members: 1 })
-    return { path: new EmbedMlpFastPath(c, engine, params, splits), status: { active: true, reason: `fast path: ${reason}, per-token tables` } }
+    const engine = await EmbedMlpOnnx.create(ort, { p: c.p, d: c.d, hidden: c.hidden, members: configs.length }, threads)
+    const what = configs.length > 1 ? `${configs.length} runs batched` : 'per-token tables'
+    return { batch: new EmbedMlpBatch(engine, configs.length, c.p), status: { active: true, reason: `fast path: ${reason}, ${what}` } }
   }
 
-  /** Gradients at the current weights on the train set, or on the minibatch `rows` of it. */
-  async gradients(rows?: Int32Array): Promise<Record<string, tf.Tensor>> {
-    const feed = rows ? makeRowFeed([pickRows(this.splits.train, rows)], this.c.p, true) : this.trainFeed
-    const { grads } = await this.engine.gradients([readParams(this.params)], feed)
-    const out: Record<string, tf.Tensor> = {}
-    for (const q of this.params) out[q.name] = tf.tensor(grads[0][q.name], q.variable.shape)
+  /** Registers member k's data; its weights follow with setParams. */
+  join(k: number, member: Member): void {
+    this.members[k] = member
+  }
+
+  /** Member k's weights as host arrays; the trainer updates them in place. */
+  setParams(k: number, params: MemberParams): void {
+    this.members[k].params = params
+  }
+
+  private weights(): MemberParams[] {
+    if (this.members.length !== this.size || this.members.some((m) => !m?.params)) {
+      throw new Error(`all ${this.size} members must join the batch and set their weights before it trains`)
+    }
+    return this.members.map((m) => m.params!)
+  }
+
+  private share<T>(slot: Shared<T> | undefined, k: number, compute: () => Promise<T>): Shared<T> {
+    const fresh = !slot || slot.taken[k]
+    const s = fresh ? { result: compute(), taken: new Array<boolean>(this.size).fill(false) } : slot
+    s.taken[k] = true
+    return s
+  }
+
+  /** Member k's gradients at step s (its minibatch, or the full train set). */
+  async gradients(k: number, step: number): Promise<MemberParams> {
+    this.grads = this.share(this.grads, k, async () => {
+      const minibatch = this.members[0].batchRows !== undefined
+      this.trainFeed ??= makeRowFeed(
+        this.members.map((m) => m.splits.train),
+        this.p,
+        true,
+      )
+      const feed = minibatch ? makeRowFeed(this.members.map((m) => pickRows(m.splits.train, m.batchRows!(step))), this.p, true) : this.trainFeed
+      return (await this.engine.gradients(this.weights(), feed)).grads
+    })
+    return (await this.grads.result)[k]
+  }
+
+  /** Member k's measurements at its current weights: losses, accuracies, margin, ReLU share and churn. */
+  async measure(k: number): Promise<Record<string, number>> {
+    this.evals = this.share(this.evals, k, () => this.measureAll())
+    return (await this.evals.result)[k]
+  }
+
+  private async measureAll(): Promise<Record<string, number>[]> {
+    const weights = this.weights()
+    this.trainFeed ??= makeRowFeed(
+      this.members.map((m) => m.splits.train),
+      this.p,
+      true,
+    )
+    this.testFeed ??= makeRowFeed(
+      this.members.map((m) => m.splits.test),
+      this.p,
+      false,
+    )
+    this.previousActive ??= new Uint8Array(this.trainFeed.ia.length * this.engine.shape.hidden)
+    const train: EvalMetrics = await this.engine.metrics(weights, this.trainFeed, this.previousActive)
+    const test = this.testFeed.rows > 0 ? await this.engine.metrics(weights, this.testFeed) : undefined
+    const out = this.members.map((_, k) => {
+      const m: Record<string, number> = {
+        train_loss: train.loss[k],
+        train_acc: train.acc[k],
+        min_train_margin: train.minMargin![k],
+        relu_active: train.reluActive![k],
+      }
+      if (this.hasPrevious) m.relu_churn = train.reluChurn![k]
+      if (test) Object.assign(m, { test_loss: test.loss[k], test_acc: test.acc[k] })
+      return m
+    })
+    // Copied: onnxruntime may reuse its output buffer on the next call.
+    this.previousActive = train.active!.slice()
+    this.hasPrevious = true
     return out
-  }
-
-  /** Runs the forward passes of an evaluation; `measured` then serves them until the next call. */
-  async prepareMeasure(): Promise<void> {
-    const weights = [readParams(this.params)]
-    const train = await this.engine.forward(weights, this.testFeeds.train, true)
-    const test = await this.engine.forward(weights, this.testFeeds.test, false)
-    this.measured = { train: { logits: train.logits, active: train.active! }, test }
-  }
-
-  /** Logits of the last prepareMeasure on a split, as a tensor; call inside tf.tidy. */
-  logits(split: 'train' | 'test'): tf.Tensor2D {
-    return tf.tensor2d(this.prepared()[split].logits, [this.splits[split].a.length, this.c.p])
-  }
-
-  /** The train set's ReLU on/off pattern [N, hidden] of the last prepareMeasure; call inside tf.tidy. */
-  trainPattern(): tf.Tensor2D {
-    return tf.tensor2d(this.prepared().train.active, [this.splits.train.a.length, this.c.hidden])
-  }
-
-  private prepared(): NonNullable<EmbedMlpFastPath['measured']> {
-    if (!this.measured) throw new Error('prepareMeasure() must run before measure()')
-    return this.measured
   }
 
   async dispose(): Promise<void> {

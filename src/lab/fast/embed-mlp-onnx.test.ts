@@ -5,6 +5,7 @@ import { parseRunConfig, type RunConfig } from '../../shared/run-config'
 import { buildModel } from '../models/model-registry'
 import { makeCrossEntropy } from '../models/ops'
 import { makeModularDataset } from '../tasks/modular-arithmetic'
+import { createModularSystem } from '../systems/modular-system'
 import { makeTokenBatch } from '../training/token-batch'
 import { EmbedMlpOnnx, makeRowFeed, type MemberParams } from './embed-mlp-onnx'
 import { loadOnnxRuntime, type OrtModule } from './onnx-runtime'
@@ -26,7 +27,11 @@ function plain(c: RunConfig) {
     gradients[q.name] = grads[q.variable.name].dataSync() as Float32Array
   }
   const logits = model.logits(makeTokenBatch(data.test, c.p)).dataSync() as Float32Array
-  return { data, params, gradients, loss: value.dataSync()[0], logits }
+  const system = createModularSystem(c, model.params)
+  const m = system.measure()
+  const measured: Record<string, number> = { relu_active: tf.mean(m.pattern!).dataSync()[0] }
+  for (const [name, t] of Object.entries(m.scalars)) measured[name] = t.dataSync()[0]
+  return { data, params, gradients, loss: value.dataSync()[0], logits, measured }
 }
 
 function expectClose(actual: Float32Array, expected: Float32Array, label: string): void {
@@ -53,7 +58,7 @@ describe('embed-MLP fast path (onnxruntime) against the plain tfjs formulation',
     const { loss, grads } = await fast.gradients([ref.params], makeRowFeed([ref.data.train], c.p, true))
     expect(loss[0]).toBeCloseTo(ref.loss, 5)
     for (const name of Object.keys(ref.gradients)) expectClose(grads[0][name], ref.gradients[name], name)
-    const { logits } = await fast.forward([ref.params], makeRowFeed([ref.data.test], c.p, false), false)
+    const logits = await fast.logits([ref.params], makeRowFeed([ref.data.test], c.p, false))
     expectClose(logits, ref.logits, 'test logits')
     await fast.dispose()
   })
@@ -70,11 +75,32 @@ describe('embed-MLP fast path (onnxruntime) against the plain tfjs formulation',
     })
     // The members differ, so a mix-up between them could not pass the checks above.
     expect(Math.abs(loss[0] - loss[1])).toBeGreaterThan(1e-3)
-    const { logits, active } = await fast.forward(refs.map((r) => r.params), makeRowFeed(refs.map((r) => r.data.test), c.p, false), true)
+    const logits = await fast.logits(refs.map((r) => r.params), makeRowFeed(refs.map((r) => r.data.test), c.p, false))
     const n = refs[0].data.test.a.length * c.p
     refs.forEach((ref, k) => expectClose(logits.subarray(k * n, (k + 1) * n), ref.logits, `member ${k} logits`))
-    expect(active!.length).toBe(3 * refs[0].data.test.a.length * c.hidden)
-    expect(new Set(active)).toEqual(new Set([0, 1]))
+    await fast.dispose()
+  })
+
+  it('measures loss, accuracy, margin, ReLU share and churn as the plain system does', async () => {
+    const refs = [5, 6].map((seed) => plain(config(seed)))
+    const c = config(5)
+    const fast = await EmbedMlpOnnx.create(ort, { p: c.p, d: c.d, hidden: c.hidden, members: 2 })
+    const feed = makeRowFeed(refs.map((r) => r.data.train), c.p, true)
+    const rows = feed.rows
+    const zeros = new Uint8Array(2 * rows * c.hidden)
+    const first = await fast.metrics(refs.map((r) => r.params), feed, zeros)
+    refs.forEach((ref, k) => {
+      expect(first.loss[k]).toBeCloseTo(ref.measured.train_loss, 5)
+      expect(first.acc[k]).toBeCloseTo(ref.measured.train_acc, 6)
+      expect(first.minMargin![k]).toBeCloseTo(ref.measured.min_train_margin, 4)
+      expect(first.reluActive![k]).toBeCloseTo(ref.measured.relu_active, 6)
+      // Against an all-off previous pattern, every active unit counts as a flip.
+      expect(first.reluChurn![k]).toBeCloseTo(ref.measured.relu_active, 6)
+    })
+    const again = await fast.metrics(refs.map((r) => r.params), feed, first.active!.slice())
+    expect(Array.from(again.reluChurn!)).toEqual([0, 0])
+    const test = await fast.metrics(refs.map((r) => r.params), makeRowFeed(refs.map((r) => r.data.test), c.p, false))
+    refs.forEach((ref, k) => expect(test.loss[k]).toBeCloseTo(ref.measured.test_loss, 5))
     await fast.dispose()
   })
 })

@@ -1,6 +1,13 @@
 import type * as Ort from 'onnxruntime-node'
 import type { ModularSplit } from '../tasks/modular-arithmetic'
-import { EMBED_MLP_TENSORS, embedMlpForwardGraph, embedMlpStepGraph, memberShapes, type EmbedMlpShape } from './embed-mlp-graphs'
+import {
+  EMBED_MLP_TENSORS,
+  embedMlpForwardGraph,
+  embedMlpMetricsGraph,
+  embedMlpStepGraph,
+  memberShapes,
+  type EmbedMlpShape,
+} from './embed-mlp-graphs'
 import { createSession, type OrtModule } from './onnx-runtime'
 
 /** One member's tensors by name (E, W_in, b_in, W_out, b_out). */
@@ -11,6 +18,8 @@ export interface RowFeed {
   rows: number
   ia: BigInt64Array
   ib: BigInt64Array
+  /** Class labels [K, N]. */
+  labels: BigInt64Array
   /** One-hot labels divided by N, [K, N, p] (only for training steps). */
   target?: Float32Array
 }
@@ -22,15 +31,28 @@ export function makeRowFeed(splits: ModularSplit[], p: number, withTarget: boole
   const k = splits.length
   const ia = new BigInt64Array(k * n)
   const ib = new BigInt64Array(k * n)
+  const labels = new BigInt64Array(k * n)
   const target = withTarget ? new Float32Array(k * n * p) : undefined
   splits.forEach((s, m) => {
     for (let i = 0; i < n; i++) {
       ia[m * n + i] = BigInt(m * p + s.a[i])
       ib[m * n + i] = BigInt(m * p + s.b[i])
+      labels[m * n + i] = BigInt(s.label[i])
       if (target) target[(m * n + i) * p + s.label[i]] = 1 / n
     }
   })
-  return { rows: n, ia, ib, target }
+  return { rows: n, ia, ib, labels, target }
+}
+
+/** Per-member evaluation results (arrays of length K). */
+export interface EvalMetrics {
+  loss: Float32Array
+  acc: Float32Array
+  minMargin?: Float32Array
+  reluActive?: Float32Array
+  reluChurn?: Float32Array
+  /** The ReLU pattern [K·N·hidden], 1 = active, for the next evaluation's churn. */
+  active?: Uint8Array
 }
 
 /**
@@ -43,17 +65,19 @@ export class EmbedMlpOnnx {
     private readonly ort: OrtModule,
     readonly shape: EmbedMlpShape,
     private readonly step: Ort.InferenceSession,
-    private readonly forwardPlain: Ort.InferenceSession,
-    private readonly forwardPattern: Ort.InferenceSession,
+    private readonly forwardLogits: Ort.InferenceSession,
+    private readonly trainMetrics: Ort.InferenceSession,
+    private readonly testMetrics: Ort.InferenceSession,
   ) {}
 
   static async create(ort: OrtModule, shape: EmbedMlpShape, threads?: number): Promise<EmbedMlpOnnx> {
-    const [step, plain, pattern] = await Promise.all([
+    const [step, logits, train, test] = await Promise.all([
       createSession(ort, embedMlpStepGraph(shape), threads),
       createSession(ort, embedMlpForwardGraph(shape, false), threads),
-      createSession(ort, embedMlpForwardGraph(shape, true), threads),
+      createSession(ort, embedMlpMetricsGraph(shape, true), threads),
+      createSession(ort, embedMlpMetricsGraph(shape, false), threads),
     ])
-    return new EmbedMlpOnnx(ort, shape, step, plain, pattern)
+    return new EmbedMlpOnnx(ort, shape, step, logits, train, test)
   }
 
   /** Stacks the members' tensors along a new leading axis (no copy for a single member). */
@@ -102,14 +126,37 @@ export class EmbedMlpOnnx {
     return { loss: out.loss.data as Float32Array, grads }
   }
 
-  /** Logits [K·N·p] on `rows`, and with `withPattern` the ReLU pattern [K·N·hidden] as 0/1. */
-  async forward(members: MemberParams[], rows: RowFeed, withPattern: boolean): Promise<{ logits: Float32Array; active?: Float32Array }> {
-    const session = withPattern ? this.forwardPattern : this.forwardPlain
-    const out = await session.run({ ...this.paramFeeds(members), ...this.indexFeeds(rows) })
-    return { logits: out.logits.data as Float32Array, active: withPattern ? (out.active.data as Float32Array) : undefined }
+  /** Logits [K·N·p] on `rows`. */
+  async logits(members: MemberParams[], rows: RowFeed): Promise<Float32Array> {
+    const out = await this.forwardLogits.run({ ...this.paramFeeds(members), ...this.indexFeeds(rows) })
+    return out.logits.data as Float32Array
+  }
+
+  /**
+   * Each member's loss and accuracy on `rows`; on the train set (`previous` given, the last ReLU
+   * pattern [K·N·hidden] or zeros) also min margin, share of active units, churn and the new pattern.
+   */
+  async metrics(members: MemberParams[], rows: RowFeed, previous?: Uint8Array): Promise<EvalMetrics> {
+    const k = this.shape.members
+    const feeds: Record<string, Ort.Tensor> = {
+      ...this.paramFeeds(members),
+      ...this.indexFeeds(rows),
+      labels: new this.ort.Tensor('int64', rows.labels, [k, rows.rows]),
+    }
+    if (previous) feeds.previous_active = new this.ort.Tensor('bool', previous, [k, rows.rows, this.shape.hidden])
+    const out = await (previous ? this.trainMetrics : this.testMetrics).run(feeds)
+    const f = (name: string) => (out[name] ? (out[name].data as Float32Array) : undefined)
+    return {
+      loss: f('loss')!,
+      acc: f('acc')!,
+      minMargin: f('min_margin'),
+      reluActive: f('relu_active'),
+      reluChurn: f('relu_churn'),
+      active: out.active ? (out.active.data as Uint8Array) : undefined,
+    }
   }
 
   async dispose(): Promise<void> {
-    await Promise.all([this.step.release(), this.forwardPlain.release(), this.forwardPattern.release()])
+    await Promise.all([this.step, this.forwardLogits, this.trainMetrics, this.testMetrics].map((s) => s.release()))
   }
 }

@@ -7,7 +7,7 @@ export type Dim = number | string
 
 export interface GraphValue {
   name: string
-  type: 'float32' | 'int64'
+  type: 'float32' | 'int64' | 'bool'
   shape: Dim[]
 }
 
@@ -31,7 +31,8 @@ export interface GraphSpec {
 /** ONNX opset the graphs target: 18 has ScatterND's reduction='add' and axes as inputs. */
 export const OPSET = 18
 
-const elemType = (t: GraphValue['type']) => (t === 'float32' ? onnx.TensorProto.DataType.FLOAT : onnx.TensorProto.DataType.INT64)
+const ELEM_TYPES = { float32: onnx.TensorProto.DataType.FLOAT, int64: onnx.TensorProto.DataType.INT64, bool: onnx.TensorProto.DataType.BOOL }
+const elemType = (t: GraphValue['type']) => ELEM_TYPES[t]
 
 function attribute(name: string, v: number | string | number[]): object {
   const A = onnx.AttributeProto.AttributeType

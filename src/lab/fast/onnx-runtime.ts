@@ -39,5 +39,8 @@ export async function createSession(ort: OrtModule, spec: GraphSpec, threads = s
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
+    // Errors only: its warnings about our graphs are for their authors, not for the researcher.
+    logSeverityLevel: 3,
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
   })
 }

@@ -3,15 +3,25 @@ import type { RunConfig } from '../../shared/run-config'
 import type { ModelParam } from '../models/model'
 import { createModel, modelSpecs } from '../models/model-registry'
 import { makeCrossEntropy } from '../models/ops'
-import { EmbedMlpFastPath } from '../fast/embed-mlp-fast-path'
+import { EmbedMlpBatch, readParams } from '../fast/embed-mlp-fast-path'
+import type { MemberParams } from '../fast/embed-mlp-onnx'
 import { makeModularDataset } from '../tasks/modular-arithmetic'
 import { Rng, RNG_STREAM } from '../random'
 import { makeTokenBatch } from '../training/token-batch'
 import { classificationMetrics } from './classification-metrics'
 import type { TrainingSystem } from './training-system'
 
-/** Modular arithmetic with embed-MLP or transformer-1L, trained with cross-entropy. */
-export function createModularSystem(c: RunConfig, params: ModelParam[]): TrainingSystem {
+/** A place in a batch of runs trained together by the fast path (sweeps). */
+export interface BatchSlot {
+  batch: EmbedMlpBatch
+  member: number
+}
+
+/**
+ * Modular arithmetic with embed-MLP or transformer-1L, trained with cross-entropy. Embed-MLP on a
+ * CPU backend trains on the fast path when it loads: alone, or as member of `slot`'s batch.
+ */
+export function createModularSystem(c: RunConfig, params: ModelParam[], slot?: BatchSlot): TrainingSystem {
   const dataset = makeModularDataset(c.p, c.op, c.frac, c.seed)
   const model = createModel(c, params)
   const train = makeTokenBatch(dataset.train, c.p)
@@ -27,32 +37,28 @@ export function createModularSystem(c: RunConfig, params: ModelParam[]): Trainin
     const order = new Rng(c.seed + epoch * 7919, RNG_STREAM.batches).shuffle(Array.from({ length: n }, (_, i) => i))
     return Int32Array.from(order.slice(offset, offset + size))
   }
-  let fast: EmbedMlpFastPath | undefined
-
-  // The train forward pass is shared by the metrics and the ReLU pattern.
-  let trainForward: { logits: tf.Tensor2D; hiddenPre: tf.Tensor2D } | undefined
-  const logitsOf = (split: 'train' | 'test'): tf.Tensor2D => {
-    if (fast) return fast.logits(split)
-    if (split === 'test') return model.logits(test)
-    trainForward = model.forward(train)
-    return trainForward.logits
-  }
-  const patternOf = (): tf.Tensor =>
-    fast ? fast.trainPattern() : tf.cast(tf.greater(trainForward!.hiddenPre, 0), 'float32')
+  let fast: (BatchSlot & { params: MemberParams; owned: boolean }) | undefined
 
   return {
     specs: modelSpecs(c),
     params,
     async prepare() {
-      const made = await EmbedMlpFastPath.create(c, params, dataset)
-      fast = made.path
+      const made = slot
+        ? { batch: slot.batch, status: { active: true, reason: `fast path, run ${slot.member + 1} of ${slot.batch.size} batched` } }
+        : await EmbedMlpBatch.create([c])
+      if (!made.batch) return made.status
+      const member = slot?.member ?? 0
+      made.batch.join(member, { splits: dataset, batchRows: c.batch_size ? batchRows : undefined })
+      fast = { batch: made.batch, member, params: readParams(params), owned: !slot }
+      made.batch.setParams(member, fast.params)
       return made.status
     },
+    hostParams: () => fast?.params,
     async fastGradients(step) {
-      return fast?.gradients(c.batch_size ? batchRows(step) : undefined)
+      return fast!.batch.gradients(fast!.member, step)
     },
-    async prepareMeasure() {
-      await fast?.prepareMeasure()
+    async measureHost() {
+      return fast?.batch.measure(fast.member)
     },
     trainLoss(step) {
       // A minibatch is made inside the caller's tf.tidy, which frees it after the backward pass.
@@ -63,18 +69,19 @@ export function createModularSystem(c: RunConfig, params: ModelParam[]): Trainin
       const scalars: Record<string, tf.Scalar> = {}
       let pattern: tf.Tensor | undefined
       for (const [split, batch] of [['train', train], ['test', test]] as const) {
-        const m = classificationMetrics(logitsOf(split), batch.labels, batch.labelIndex, split === 'train')
+        const { logits, hiddenPre } = model.forward(batch)
+        const m = classificationMetrics(logits, batch.labels, batch.labelIndex, split === 'train')
         scalars[`${split}_loss`] = m.loss
         scalars[`${split}_acc`] = m.acc
         if (m.minMargin) {
           scalars.min_train_margin = m.minMargin
-          pattern = patternOf()
+          pattern = tf.cast(tf.greater(hiddenPre, 0), 'float32')
         }
       }
       return { scalars, pattern }
     },
     dispose() {
-      void fast?.dispose()
+      if (fast?.owned) void fast.batch.dispose()
       train.dispose()
       test.dispose()
     },

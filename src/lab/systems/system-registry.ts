@@ -2,7 +2,7 @@ import type { ModelKind, RunConfig } from '../../shared/run-config'
 import { createParams, initialValues, type ParamSpec } from '../models/model'
 import { LINEAR_SYSTEMS } from './linear-systems'
 import { modelSpecs } from '../models/model-registry'
-import { createModularSystem } from './modular-system'
+import { createModularSystem, type BatchSlot } from './modular-system'
 import { REGRESSION_SYSTEMS } from './regression-systems'
 import type { SystemKind } from './system-kind'
 import type { TrainingSystem } from './training-system'
@@ -28,9 +28,12 @@ export function systemSpecs(c: RunConfig): ParamSpec[] {
   return kindOf(c).specs(c)
 }
 
-/** Builds the system of a config from given values (a checkpoint, an import) or the seeded init. */
-export function buildSystem(c: RunConfig, values?: Float32Array[]): TrainingSystem {
-  const kind = kindOf(c)
-  const specs = kind.specs(c)
-  return kind.create(c, createParams(specs, values ?? initialValues(specs, c.seed, c.init_scale)))
+/**
+ * Builds the system of a config from given values (a checkpoint, an import) or the seeded init;
+ * with `slot`, as a member of a batch of runs trained together (embed-MLP's fast path).
+ */
+export function buildSystem(c: RunConfig, values?: Float32Array[], slot?: BatchSlot): TrainingSystem {
+  const specs = kindOf(c).specs(c)
+  const params = createParams(specs, values ?? initialValues(specs, c.seed, c.init_scale))
+  return slot ? createModularSystem(c, params, slot) : kindOf(c).create(c, params)
 }

@@ -28,10 +28,15 @@ export interface TrainingSystem {
   measure(): SystemMeasurements
   /** Sets up an optional fast path (it may load a native library) and says which engine trains. */
   prepare?(): Promise<FastPathStatus>
-  /** Gradients by name from a fast path instead of autodiff of trainLoss; undefined = no fast path. */
-  fastGradients?(step: number): Promise<Record<string, tf.Tensor> | undefined>
-  /** Runs before measure(): a fast path computes its forward passes here. */
-  prepareMeasure?(): Promise<void>
+  /**
+   * While a fast path trains: the weights as host arrays, which the trainer's host optimizer updates
+   * in place (the tf variables are refreshed from them when read). Undefined: tfjs trains.
+   */
+  hostParams?(): Record<string, Float32Array> | undefined
+  /** The fast path's gradients at step s, by tensor name. */
+  fastGradients?(step: number): Promise<Record<string, Float32Array>>
+  /** The fast path's measurements at the host weights (replacing measure()), or undefined. */
+  measureHost?(): Promise<Record<string, number> | undefined>
   /** Metrics computed on the host from the weights (small matrices: SVDs, Schatten floors). */
   hostMetrics?(weights: { name: string; shape: number[]; data: Float32Array }[]): Record<string, number>
   dispose(): void

@@ -3,15 +3,20 @@ import type { RunConfig } from '../../shared/run-config'
 import { initialValues } from '../models/model'
 import { buildSystem, systemSpecs } from '../systems/system-registry'
 import type { FastPathStatus } from '../fast/embed-mlp-fast-path'
+import type { BatchSlot } from '../systems/modular-system'
 import type { TrainingSystem } from '../systems/training-system'
 import { evaluate } from './evaluate'
+import { HostOptimizer } from './host-optimizer'
 import { Optimizer, type OptimizerState } from './optimizer'
 import { snapshotSteps } from './snapshot-schedule'
 
+/** [‖∇head‖², ‖∇rest‖²], on the backend (read back once per evaluation) or already on the host. */
+type GroupNorms = tf.Tensor | number[]
+
 /** Reads [‖∇head‖², ‖∇rest‖²] back as metrics and disposes the tensor. */
-async function readGradientMetrics(norms: tf.Tensor): Promise<Record<string, number>> {
-  const [headSq, restSq] = await norms.data()
-  norms.dispose()
+async function readGradientMetrics(norms: GroupNorms): Promise<Record<string, number>> {
+  const [headSq, restSq] = Array.isArray(norms) ? norms : await norms.data()
+  if (!Array.isArray(norms)) norms.dispose()
   const head = Math.sqrt(headSq)
   const rest = Math.sqrt(restSq)
   return { 'grad_norm/head': head, 'grad_norm/rest': rest, grad_ratio_head: rest > 0 ? head / rest : Number.NaN }
@@ -72,15 +77,20 @@ export class Trainer {
   /** tf variable name → tensor name, to key gradients by tensor. */
   private readonly varNames: Map<string, string>
   private engineStatus: Promise<FastPathStatus> | undefined
+  /** The fast path's optimizer over the system's host weights; undefined while tfjs trains. */
+  private hostOptimizer: HostOptimizer | undefined
+  /** The host weights moved since the tf variables were last refreshed from them. */
+  private variablesStale = false
 
   constructor(
     readonly config: RunConfig,
     resume?: Checkpoint,
+    slot?: BatchSlot,
   ) {
     const c = config
     const specs = systemSpecs(c)
     const init = initialValues(specs, c.seed, c.init_scale)
-    this.system = buildSystem(c, resume ? specs.map((s) => resume.params[s.name]) : init)
+    this.system = buildSystem(c, resume ? specs.map((s) => resume.params[s.name]) : init, slot)
     this.initial = specs.map((s, i) => tf.tensor(init[i], s.shape))
     this.optimizer = new Optimizer(c, this.system.params)
     if (resume) this.optimizer.load(resume.optimizer)
@@ -97,8 +107,19 @@ export class Trainer {
 
   /** Sets up the system's fast path once (if it has one) and says which engine computes the gradients. */
   engine(): Promise<FastPathStatus> {
-    this.engineStatus ??= this.system.prepare?.() ?? Promise.resolve({ active: false, reason: 'tfjs autodiff' })
+    this.engineStatus ??= this.setupEngine()
     return this.engineStatus
+  }
+
+  private async setupEngine(): Promise<FastPathStatus> {
+    const status = (await this.system.prepare?.()) ?? { active: false, reason: 'tfjs autodiff' }
+    const host = this.system.hostParams?.()
+    if (host) {
+      this.hostOptimizer = new HostOptimizer(this.config, Object.fromEntries(Object.entries(host).map(([n, a]) => [n, a.length])))
+      // Carries a resumed checkpoint's state over from the tfjs optimizer, which loaded it.
+      this.hostOptimizer.load(await this.optimizer.state())
+    }
+    return status
   }
 
   /** Runs until `config.steps` or until `shouldStop`; always ends on a checkpoint. */
@@ -163,21 +184,41 @@ export class Trainer {
    * One optimizer update at step s, all intermediates released. With `withGradNorms` it also
    * returns the squared gradient norms of the head and of the rest (a kept tensor to read back).
    */
-  private async update(s: number, withGradNorms = false): Promise<tf.Tensor | undefined> {
-    const fast = await this.system.fastGradients?.(s)
-    const norms = tf.tidy(() => {
-      const grads = fast ?? this.gradients(s)
+  private async update(s: number, withGradNorms = false): Promise<GroupNorms | undefined> {
+    const host = this.system.hostParams?.()
+    if (host && this.hostOptimizer) {
+      const grads = await this.system.fastGradients!(s)
+      const norms = withGradNorms ? this.hostGroupNorms(grads) : undefined
+      this.hostOptimizer.apply(host, grads)
+      this.variablesStale = true
+      return norms
+    }
+    return tf.tidy(() => {
+      const grads = this.gradients(s)
       const norms = withGradNorms ? this.groupSquaredNorms(grads) : undefined
       this.optimizer.apply(grads)
       return norms
     })
-    if (fast) Object.values(fast).forEach((g) => g.dispose())
-    return norms
   }
 
-  /** Gradients by tensor name at step s: the system's fast path, else tfjs autodiff. */
-  private async anyGradients(s: number): Promise<Record<string, tf.Tensor>> {
-    return (await this.system.fastGradients?.(s)) ?? tf.tidy(() => this.gradients(s))
+  private hostGroupNorms(grads: Record<string, Float32Array>): number[] {
+    const sums = [0, 0]
+    for (const q of this.system.params) {
+      const g = grads[q.name]
+      let sq = 0
+      for (let i = 0; i < g.length; i++) sq += g[i] * g[i]
+      sums[q.group === 'head' ? 0 : 1] += sq
+    }
+    return sums
+  }
+
+  /** Refreshes the tf variables from the fast path's host weights, if they moved. */
+  private syncVariables(): void {
+    const host = this.system.hostParams?.()
+    if (!host || !this.variablesStale) return
+    // A new tensor per assign: wasm caches packed weights per tensor, so memory is never rewritten.
+    for (const q of this.system.params) tf.tidy(() => q.variable.assign(tf.tensor(host[q.name], q.variable.shape)))
+    this.variablesStale = false
   }
 
   private gradients(s: number): Record<string, tf.Tensor> {
@@ -200,18 +241,18 @@ export class Trainer {
   }
 
   /** Gradient norms at the current weights on the full train set, without updating. */
-  private async gradientNorms(): Promise<tf.Tensor> {
-    const grads = await this.anyGradients(this.step)
-    const norms = tf.tidy(() => this.groupSquaredNorms(grads))
-    Object.values(grads).forEach((g) => g.dispose())
-    return norms
+  private async gradientNorms(): Promise<GroupNorms> {
+    if (this.system.hostParams?.()) return this.hostGroupNorms(await this.system.fastGradients!(this.step))
+    return tf.tidy(() => this.groupSquaredNorms(this.gradients(this.step)))
   }
 
   /** Losses, accuracies, margin, norms and distance from init at the current weights. */
   async evaluate(): Promise<Record<string, number>> {
     await this.engine()
-    await this.system.prepareMeasure?.()
+    const hostMeasurements = await this.system.measureHost?.()
+    this.syncVariables()
     const { metrics, pattern } = await evaluate({
+      hostMeasurements,
       system: this.system,
       initial: this.initial,
       weightDecay: (name) => this.config.wd_per_layer[name] ?? this.config.wd,
@@ -225,6 +266,7 @@ export class Trainer {
 
   /** Copies every weight tensor to the host. */
   async readWeights(): Promise<TensorData[]> {
+    this.syncVariables()
     return Promise.all(
       this.system.params.map(async (q) => ({
         name: q.name,
@@ -237,7 +279,8 @@ export class Trainer {
   async checkpoint(wallSeconds: number): Promise<Checkpoint> {
     const params: Record<string, Float32Array> = {}
     for (const w of await this.readWeights()) params[w.name] = w.data
-    return { step: this.step, wallSeconds, params, optimizer: await this.optimizer.state() }
+    const optimizer = this.hostOptimizer ? this.hostOptimizer.state() : await this.optimizer.state()
+    return { step: this.step, wallSeconds, params, optimizer }
   }
 
   dispose(): void {
