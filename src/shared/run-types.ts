@@ -49,7 +49,16 @@ export interface MetricSeries {
 
 /** Progress a training worker streams to whoever started it. */
 export type TrainingEvent =
-  | { type: 'started'; runId: number; backend: string; backendReasons: string[]; fromStep: number; totalSteps: number }
+  | {
+      type: 'started'
+      runId: number
+      backend: string
+      /** Which engine computes the gradients: the fast path (and why), or tfjs autodiff. */
+      engine: string
+      backendReasons: string[]
+      fromStep: number
+      totalSteps: number
+    }
   | { type: 'tick'; runId: number; step: number; totalSteps: number; stepsPerSecond: number }
   | { type: 'eval'; runId: number; step: number; totalSteps: number; metrics: Record<string, number> }
   | { type: 'finished'; runId: number; status: RunStatus; step: number; msPerStep: number }

@@ -33,9 +33,10 @@ describe('sweeps', () => {
     expect(text.stdout).toMatch(/T_gen\s+log T ~ log wd\s+-\s+-?\d\.\d+\s+\[-?\d/)
   }, 600_000)
 
-  it('a sweep killed mid-run continues where it stopped', async () => {
+  for (const batch of [1, 3]) {
+  it(`a sweep killed mid-run continues where it stopped (${batch === 1 ? 'one run per worker' : 'runs batched'})`, async () => {
     const db = path.join(tempDir(), 'lib.sqlite')
-    const args = ['sweep', '--preset', 'modadd-mlp-small', '--steps', '1500', '--set', 'checkpoint_every=100', '--grid', 'wd=1,2,3', '--db', db]
+    const args = ['sweep', '--preset', 'modadd-mlp-small', '--steps', '1500', '--set', 'checkpoint_every=100', '--grid', 'wd=1,2,3', '--batch', String(batch), '--db', db]
     const { child, result } = spawnCli([...args, '--json'])
     const read = <T>(sql: string) => {
       const conn = new Database(db, { readonly: true, fileMustExist: true })
@@ -59,13 +60,18 @@ describe('sweeps', () => {
       if (read<{ status: string }>("SELECT status FROM runs WHERE id = 2 AND status != 'running'").length) break
     }
     const before = read<{ id: number; status: string }>('SELECT id, status FROM runs ORDER BY id')
-    expect(before.map((r) => r.status)).toEqual(['completed', 'cancelled', 'queued'])
+    // A batch trains its runs in lockstep, so all three stop together at one checkpoint.
+    expect(before.map((r) => r.status)).toEqual(batch === 1 ? ['completed', 'cancelled', 'queued'] : ['cancelled', 'cancelled', 'cancelled'])
+    if (batch > 1) expect(new Set(read<{ step: number }>('SELECT step FROM checkpoints').map((r) => r.step)).size).toBe(1)
 
     const resumed = await runCli(['sweep', '--resume', '1', '--db', db, '--json'])
     expect(resumed.code, resumed.stderr).toBe(0)
     expect(JSON.parse(resumed.stdout)).toMatchObject({ done: 3, total: 3 })
-    const steps = read<{ step: number }>("SELECT step FROM metrics WHERE run_id = 2 AND name = 'train_loss' ORDER BY step").map((r) => r.step)
-    expect(steps).toEqual(Array.from({ length: 76 }, (_, i) => i * 20))
+    for (const id of [1, 2, 3]) {
+      const steps = read<{ step: number }>(`SELECT step FROM metrics WHERE run_id = ${id} AND name = 'train_loss' ORDER BY step`).map((r) => r.step)
+      expect(steps).toEqual(Array.from({ length: 76 }, (_, i) => i * 20))
+    }
     expect(read<{ n: number }>('SELECT count(*) AS n FROM runs')[0].n).toBe(3)
   }, 300_000)
+  }
 })

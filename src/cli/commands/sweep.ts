@@ -5,7 +5,7 @@ import { APP_VERSION } from '../../lab/app-version'
 import { resolveLibraryPath } from '../../lab/store/default-location'
 import { RunStore } from '../../lab/store/run-store'
 import { gridPoints, parseGridAxis } from '../../lab/sweeps/sweep-grid'
-import { runSweep } from '../../lab/sweeps/run-sweep'
+import { DEFAULT_BATCH, runSweep } from '../../lab/sweeps/run-sweep'
 import { sweepReport, type SweepReport } from '../../lab/sweeps/sweep-report'
 import { SweepStore } from '../../lab/sweeps/sweep-store'
 import { formatTable } from '../format-table'
@@ -19,6 +19,7 @@ export interface SweepOptions {
   grid?: string[]
   seeds?: string
   concurrency?: string
+  batch?: string
   resume?: string
   name?: string
   backend: string
@@ -37,6 +38,7 @@ function positiveInt(name: string, raw: string | undefined, fallback: number): n
 export async function sweepCommand(options: SweepOptions): Promise<number> {
   const dbPath = resolveLibraryPath(options.db)
   const concurrency = positiveInt('concurrency', options.concurrency, 1)
+  const batch = positiveInt('batch', options.batch, DEFAULT_BATCH)
   let sweepId: number
   if (options.resume !== undefined) {
     sweepId = positiveInt('resume', options.resume, 1)
@@ -68,6 +70,7 @@ export async function sweepCommand(options: SweepOptions): Promise<number> {
   }
   const progress = await runSweep(dbPath, sweepId, {
     concurrency,
+    batch,
     backend: options.backend as BackendName | 'auto',
     onProgress: options.json ? undefined : (p) => process.stderr.write(`\rsweep ${sweepId}: ${p.done}/${p.total} done, running ${p.running.join(', ') || '-'}   `),
   })

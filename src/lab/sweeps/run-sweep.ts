@@ -2,7 +2,12 @@ import type { BackendName } from '../../shared/backend'
 import type { TrainingEvent } from '../../shared/run-types'
 import { RunStore } from '../store/run-store'
 import { startTraining, type TrainingHandle } from '../worker/training-host'
+import { cpus } from 'node:os'
+import { planUnits, type SweepUnit } from './batch-plan'
 import { SweepStore } from './sweep-store'
+
+/** Runs per batch when the caller does not say: 8 small runs share a step's fixed costs well. */
+export const DEFAULT_BATCH = 8
 
 export interface SweepProgress {
   done: number
@@ -14,27 +19,39 @@ export interface SweepProgress {
 /** Statuses a sweep (re)starts: never started, or stopped without finishing. */
 const PENDING = new Set(['queued', 'interrupted', 'cancelled'])
 
+export interface SweepOptions {
+  concurrency: number
+  backend: BackendName | 'auto'
+  /** Most runs one worker trains as a batch (embed-MLP's fast path); 1 = one run per worker. */
+  batch?: number
+  onEvent?: (e: TrainingEvent) => void
+  onProgress?: (p: SweepProgress) => void
+}
+
 /**
- * Trains every unfinished run of a sweep, at most `concurrency` worker processes at a time.
- * Interrupted or cancelled runs continue from their checkpoints, so killing the sweep (or the
- * machine) and calling this again picks up where it stopped. Resolves when nothing is pending.
+ * Trains every unfinished run of a sweep, at most `concurrency` worker processes at a time, runs
+ * of one shape batched up to `batch` per worker. Interrupted or cancelled runs continue from their
+ * checkpoints, so killing the sweep (or the machine) and calling this again picks up where it
+ * stopped. Resolves when nothing is pending.
  */
-export async function runSweep(
-  dbPath: string,
-  sweepId: number,
-  opts: { concurrency: number; backend: BackendName | 'auto'; onEvent?: (e: TrainingEvent) => void; onProgress?: (p: SweepProgress) => void },
-): Promise<SweepProgress> {
+export async function runSweep(dbPath: string, sweepId: number, opts: SweepOptions): Promise<SweepProgress> {
   const store = RunStore.open(dbPath)
-  let pending: { id: number; resume: boolean }[]
+  let units: SweepUnit[]
   let total: number
+  let pendingCount: number
   try {
     const runs = new SweepStore(store).sweepRuns(sweepId)
     total = runs.length
-    pending = runs.filter((r) => PENDING.has(r.run.status)).map((r) => ({ id: r.run.id, resume: r.run.status !== 'queued' }))
+    const pending = runs
+      .filter((r) => PENDING.has(r.run.status))
+      .map((r) => ({ id: r.run.id, config: r.run.config, fromStep: r.run.status === 'queued' ? null : store.checkpointStep(r.run.id) }))
+    pendingCount = pending.length
+    units = planUnits(pending, opts.batch ?? DEFAULT_BATCH)
   } finally {
     store.close()
   }
-  const progress: SweepProgress = { done: total - pending.length, total, running: [], failed: [] }
+  const progress: SweepProgress = { done: total - pendingCount, total, running: [], failed: [] }
+  const threads = Math.max(1, Math.floor(cpus().length / opts.concurrency))
   const active = new Set<TrainingHandle>()
   let stopping = false
   const onSigint = () => {
@@ -45,21 +62,25 @@ export async function runSweep(
   try {
     await new Promise<void>((resolve) => {
       const launch = () => {
-        while (!stopping && active.size < opts.concurrency && pending.length > 0) {
-          const next = pending.shift()!
-          let failed = false
-          const handle = startTraining({ dbPath, runId: next.id, backend: opts.backend, resume: next.resume }, (e) => {
-            if (e.type === 'failed') failed = true
+        while (!stopping && active.size < opts.concurrency && units.length > 0) {
+          const unit = units.shift()!
+          const onEvent = (e: TrainingEvent) => {
+            if (e.type === 'failed') progress.failed.push(e.runId)
+            if (e.type === 'finished' && e.status === 'completed') progress.done += 1
+            if (e.type === 'failed' || e.type === 'finished') {
+              progress.running = progress.running.filter((id) => id !== e.runId)
+              opts.onProgress?.(progress)
+            }
             opts.onEvent?.(e)
-          })
+          }
+          const job = unit.ids.length === 1 ? { dbPath, runId: unit.ids[0], backend: opts.backend, resume: unit.resume } : { dbPath, runIds: unit.ids, backend: opts.backend, resume: unit.resume }
+          const handle = startTraining(job, onEvent, { threads })
           active.add(handle)
-          progress.running.push(next.id)
+          progress.running.push(...unit.ids)
           opts.onProgress?.(progress)
-          handle.done.then(({ last }) => {
+          handle.done.then(() => {
             active.delete(handle)
-            progress.running = progress.running.filter((id) => id !== next.id)
-            if (failed) progress.failed.push(next.id)
-            else if (last?.type === 'finished' && last.status === 'completed') progress.done += 1
+            progress.running = progress.running.filter((id) => !unit.ids.includes(id))
             opts.onProgress?.(progress)
             launch()
           })

@@ -3,6 +3,8 @@ import { computeClocks } from '../analysis/clocks'
 import { linearFit, scalingForm, tQuantile975 } from './scaling-fit'
 import { gridPoints, parseGridAxis } from './sweep-grid'
 import { classifyPhase } from './sweep-report'
+import { planUnits } from './batch-plan'
+import { parseRunConfig } from '../../shared/run-config'
 
 describe('sweep grid', () => {
   it('parses axes and takes their product', () => {
@@ -58,5 +60,37 @@ describe('phases', () => {
     expect(classifyPhase(clocks(100, null), 10)).toBe('memorized')
     expect(classifyPhase(clocks(100, 1000), 10)).toBe('grokked')
     expect(classifyPhase(clocks(100, 100), 10)).toBe('generalized without delay')
+  })
+})
+
+describe('batch plan', () => {
+  const run = (id: number, over: Record<string, unknown>, fromStep: number | null = null) => ({
+    id,
+    config: parseRunConfig({ p: 11, frac: 0.5, steps: 100, lr: 1e-3, ...over }),
+    fromStep,
+  })
+  it('batches runs that differ only in per-member values, up to the batch size', () => {
+    const pending = [1, 2, 3, 4, 5].map((id) => run(id, { seed: id, wd: id / 2 }))
+    expect(planUnits(pending, 2)).toEqual([
+      { ids: [1, 2], resume: false },
+      { ids: [3, 4], resume: false },
+      { ids: [5], resume: false },
+    ])
+    expect(planUnits(pending, 1).map((u) => u.ids)).toEqual([[1], [2], [3], [4], [5]])
+  })
+  it('keeps apart runs of another shape, schedule or checkpoint step, and models without a fast path', () => {
+    const pending = [
+      run(1, {}),
+      run(2, { hidden: 64 }),
+      run(3, { steps: 200 }),
+      run(4, {}, 40),
+      run(5, {}, 40),
+      run(6, { model: 'transformer-1l' }),
+      run(7, { model: 'transformer-1l' }),
+      run(8, { fast_path: 'off' }),
+    ]
+    const units = planUnits(pending, 8)
+    expect(units.map((u) => u.ids).sort()).toEqual([[1], [2], [3], [4, 5], [6], [7], [8]].sort())
+    expect(units.find((u) => u.ids.includes(4))!.resume).toBe(true)
   })
 })

@@ -6,21 +6,10 @@ import type { FastPathStatus } from '../fast/embed-mlp-fast-path'
 import type { BatchSlot } from '../systems/modular-system'
 import type { TrainingSystem } from '../systems/training-system'
 import { evaluate } from './evaluate'
+import { groupSquaredNorms, hostGroupNorms, readGradientMetrics, type GroupNorms } from './gradient-norms'
 import { HostOptimizer } from './host-optimizer'
 import { Optimizer, type OptimizerState } from './optimizer'
 import { snapshotSteps } from './snapshot-schedule'
-
-/** [‖∇head‖², ‖∇rest‖²], on the backend (read back once per evaluation) or already on the host. */
-type GroupNorms = tf.Tensor | number[]
-
-/** Reads [‖∇head‖², ‖∇rest‖²] back as metrics and disposes the tensor. */
-async function readGradientMetrics(norms: GroupNorms): Promise<Record<string, number>> {
-  const [headSq, restSq] = Array.isArray(norms) ? norms : await norms.data()
-  if (!Array.isArray(norms)) norms.dispose()
-  const head = Math.sqrt(headSq)
-  const rest = Math.sqrt(restSq)
-  return { 'grad_norm/head': head, 'grad_norm/rest': rest, grad_ratio_head: rest > 0 ? head / rest : Number.NaN }
-}
 
 /** Weights and optimizer state after `step` updates: enough to continue the run exactly. */
 export interface Checkpoint {
@@ -51,6 +40,18 @@ export interface TrainerCallbacks {
   onTick?(step: number, stepsPerSecond: number): void
   /** Polled between steps; true stops the run after a checkpoint. */
   shouldStop?(): boolean
+}
+
+/** The state of one run's training loop between steps (see Trainer.begin). */
+export interface TrainingSession {
+  cb: TrainerCallbacks
+  tickMs: number
+  started: number
+  startStep: number
+  lastTick: number
+  lastTickStep: number
+  lastYield: number
+  stopped: boolean
 }
 
 export interface TrainOutcome {
@@ -124,50 +125,70 @@ export class Trainer {
 
   /** Runs until `config.steps` or until `shouldStop`; always ends on a checkpoint. */
   async run(cb: TrainerCallbacks = {}, tickMs = 250): Promise<TrainOutcome> {
-    const c = this.config
-    await this.engine()
-    const started = performance.now()
-    const startStep = this.step
-    const wall = () => this.wallOffset + (performance.now() - started) / 1000
-    let lastTick = performance.now()
-    let lastTickStep = this.step
-    let lastYield = performance.now()
-    let stopped = false
-    while (true) {
-      const s = this.step
-      if (this.snapshotAt.has(s)) await cb.onSnapshot?.(s, await this.readWeights())
-      const evalStep = s % c.eval_every === 0 || s === c.steps
-      const stopping = s === c.steps || Boolean(cb.shouldStop?.())
-      if (evalStep) {
-        const metrics = await this.evaluate()
-        // The gradient at θ_s comes with update s; at the last step it needs a pass of its own.
-        const gradNorms = stopping ? await this.gradientNorms() : (await this.update(s, true))!
-        Object.assign(metrics, await readGradientMetrics(gradNorms))
-        await cb.onEval?.({ step: s, wallSeconds: wall(), metrics })
-      }
-      if (stopping) {
-        stopped = s !== c.steps
-        break
-      }
-      if (!evalStep) await this.update(s)
-      this.step = s + 1
-      if (this.step % c.checkpoint_every === 0 && this.step < c.steps) await cb.onCheckpoint?.(await this.checkpoint(wall()))
-      const now = performance.now()
-      if (cb.onTick && now - lastTick >= tickMs) {
-        cb.onTick(this.step, ((this.step - lastTickStep) * 1000) / (now - lastTick))
-        lastTick = now
-        lastTickStep = this.step
-      }
-      if (now - lastYield > 50) {
-        // Let IPC messages (cancel) and stdout through: wasm kernels run synchronously.
-        await new Promise((resolve) => setImmediate(resolve))
-        lastYield = performance.now()
-      }
+    const session = await this.begin(cb, tickMs)
+    while (await this.advance(session)) {
+      // Each advance is one step; a batch of runs interleaves the advances of its members.
     }
-    await cb.onCheckpoint?.(await this.checkpoint(wall()))
-    const elapsed = performance.now() - started
-    const done = this.step - startStep
-    return { stopped, step: this.step, msPerStep: done > 0 ? elapsed / done : 0, wallSeconds: wall() }
+    return this.finish(session)
+  }
+
+  /** Starts a training session (sets up the engine); drive it with advance, end it with finish. */
+  async begin(cb: TrainerCallbacks = {}, tickMs = 250): Promise<TrainingSession> {
+    await this.engine()
+    const now = performance.now()
+    return { cb, tickMs, started: now, startStep: this.step, lastTick: now, lastTickStep: this.step, lastYield: now, stopped: false }
+  }
+
+  private wall(session: TrainingSession): number {
+    return this.wallOffset + (performance.now() - session.started) / 1000
+  }
+
+  /**
+   * One step of the session: snapshot, evaluation and update as due, then checkpoint and progress.
+   * Returns false once the run has reached its last step or was asked to stop (nothing updated then).
+   */
+  async advance(session: TrainingSession): Promise<boolean> {
+    const c = this.config
+    const cb = session.cb
+    const s = this.step
+    if (this.snapshotAt.has(s)) await cb.onSnapshot?.(s, await this.readWeights())
+    const evalStep = s % c.eval_every === 0 || s === c.steps
+    const stopping = s === c.steps || Boolean(cb.shouldStop?.())
+    if (evalStep) {
+      const metrics = await this.evaluate()
+      // The gradient at θ_s comes with update s; at the last step it needs a pass of its own.
+      const gradNorms = stopping ? await this.gradientNorms() : (await this.update(s, true))!
+      Object.assign(metrics, await readGradientMetrics(gradNorms))
+      await cb.onEval?.({ step: s, wallSeconds: this.wall(session), metrics })
+    }
+    if (stopping) {
+      session.stopped = s !== c.steps
+      return false
+    }
+    if (!evalStep) await this.update(s)
+    this.step = s + 1
+    if (this.step % c.checkpoint_every === 0 && this.step < c.steps) await cb.onCheckpoint?.(await this.checkpoint(this.wall(session)))
+    const now = performance.now()
+    if (cb.onTick && now - session.lastTick >= session.tickMs) {
+      cb.onTick(this.step, ((this.step - session.lastTickStep) * 1000) / (now - session.lastTick))
+      session.lastTick = now
+      session.lastTickStep = this.step
+    }
+    if (now - session.lastYield > 50) {
+      // Let IPC messages (cancel) and stdout through: wasm kernels run synchronously.
+      await new Promise((resolve) => setImmediate(resolve))
+      session.lastYield = performance.now()
+    }
+    return true
+  }
+
+  /** Ends a session on a checkpoint and reports it. */
+  async finish(session: TrainingSession): Promise<TrainOutcome> {
+    const wallSeconds = this.wall(session)
+    await session.cb.onCheckpoint?.(await this.checkpoint(wallSeconds))
+    const elapsed = performance.now() - session.started
+    const done = this.step - session.startStep
+    return { stopped: session.stopped, step: this.step, msPerStep: done > 0 ? elapsed / done : 0, wallSeconds }
   }
 
   /**
@@ -188,28 +209,17 @@ export class Trainer {
     const host = this.system.hostParams?.()
     if (host && this.hostOptimizer) {
       const grads = await this.system.fastGradients!(s)
-      const norms = withGradNorms ? this.hostGroupNorms(grads) : undefined
+      const norms = withGradNorms ? hostGroupNorms(this.system.params, grads) : undefined
       this.hostOptimizer.apply(host, grads)
       this.variablesStale = true
       return norms
     }
     return tf.tidy(() => {
       const grads = this.gradients(s)
-      const norms = withGradNorms ? this.groupSquaredNorms(grads) : undefined
+      const norms = withGradNorms ? groupSquaredNorms(this.system.params, grads) : undefined
       this.optimizer.apply(grads)
       return norms
     })
-  }
-
-  private hostGroupNorms(grads: Record<string, Float32Array>): number[] {
-    const sums = [0, 0]
-    for (const q of this.system.params) {
-      const g = grads[q.name]
-      let sq = 0
-      for (let i = 0; i < g.length; i++) sq += g[i] * g[i]
-      sums[q.group === 'head' ? 0 : 1] += sq
-    }
-    return sums
   }
 
   /** Refreshes the tf variables from the fast path's host weights, if they moved. */
@@ -229,21 +239,10 @@ export class Trainer {
     return byName
   }
 
-  /** [‖∇head‖², ‖∇rest‖²]: TC's effective-gradient comparison of classifier head and embedding block. */
-  private groupSquaredNorms(grads: Record<string, tf.Tensor>): tf.Tensor {
-    // Pairwise adds, not tf.addN: WebGPU's AddN binds one buffer per input and fails past 8 inputs.
-    const sq = (group: 'head' | 'rest') =>
-      this.system.params
-        .filter((q) => (q.group === 'head') === (group === 'head'))
-        .map((q) => tf.sum(tf.square(grads[q.name])))
-        .reduce((a, b) => tf.add(a, b), tf.scalar(0))
-    return tf.stack([sq('head'), sq('rest')])
-  }
-
   /** Gradient norms at the current weights on the full train set, without updating. */
   private async gradientNorms(): Promise<GroupNorms> {
-    if (this.system.hostParams?.()) return this.hostGroupNorms(await this.system.fastGradients!(this.step))
-    return tf.tidy(() => this.groupSquaredNorms(this.gradients(this.step)))
+    if (this.system.hostParams?.()) return hostGroupNorms(this.system.params, await this.system.fastGradients!(this.step))
+    return tf.tidy(() => groupSquaredNorms(this.system.params, this.gradients(this.step)))
   }
 
   /** Losses, accuracies, margin, norms and distance from init at the current weights. */

@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import type { TrainingEvent } from '../../shared/run-types'
-import type { TrainingJob, WorkerCommand } from './training-job'
+import type { BatchJob, TrainingJob, WorkerCommand } from './training-job'
 
 export interface TrainingHandle {
   /** The worker's process id (tests kill it to prove a kill loses nothing). */
@@ -20,8 +20,14 @@ const workerScript = () => process.env.GROKKING_LAB_WORKER_SCRIPT ?? fileURLToPa
  * through `onEvent`. The worker's own console output (tfjs and Dawn banners) is captured, not
  * printed, and returned with `done` for error reports.
  */
-export function startTraining(job: TrainingJob, onEvent: (e: TrainingEvent) => void, script = workerScript()): TrainingHandle {
-  const child: ChildProcess = fork(script, [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] })
+export function startTraining(
+  job: TrainingJob | BatchJob,
+  onEvent: (e: TrainingEvent) => void,
+  opts: { script?: string; threads?: number } = {},
+): TrainingHandle {
+  // Workers sharing the machine split its cores rather than each taking all of them.
+  const env = opts.threads ? { ...process.env, GROKKING_LAB_THREADS: String(opts.threads) } : process.env
+  const child: ChildProcess = fork(opts.script ?? workerScript(), [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env })
   let stderr = ''
   const keep = (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-8000)
@@ -37,7 +43,7 @@ export function startTraining(job: TrainingJob, onEvent: (e: TrainingEvent) => v
   const send = (cmd: WorkerCommand) => {
     if (child.connected) child.send(cmd)
   }
-  send({ type: 'start', job })
+  send('runIds' in job ? { type: 'start-batch', job } : { type: 'start', job })
   const done = new Promise<Awaited<TrainingHandle['done']>>((resolve) => {
     child.on('exit', (exitCode, signal) => resolve({ exitCode, signal, last, stderr }))
   })

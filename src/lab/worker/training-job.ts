@@ -9,5 +9,13 @@ export interface TrainingJob {
   resume: boolean
 }
 
+/** Runs of one shape trained together as a batch (all fresh, or all resumed from the same step). */
+export interface BatchJob {
+  dbPath: string
+  runIds: number[]
+  backend: BackendName | 'auto'
+  resume: boolean
+}
+
 /** Messages a host sends to its worker. */
-export type WorkerCommand = { type: 'start'; job: TrainingJob } | { type: 'cancel' }
+export type WorkerCommand = { type: 'start'; job: TrainingJob } | { type: 'start-batch'; job: BatchJob } | { type: 'cancel' }

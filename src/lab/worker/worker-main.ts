@@ -1,4 +1,5 @@
 import type { TrainingEvent } from '../../shared/run-types'
+import { runBatchJob } from './run-batch-job'
 import { runTrainingJob } from './run-training-job'
 import type { WorkerCommand } from './training-job'
 
@@ -21,9 +22,10 @@ export function workerMain(): void {
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => (stop = true))
   process.on('message', (cmd: WorkerCommand) => {
     if (cmd.type === 'cancel') stop = true
-    if (cmd.type === 'start') {
+    if (cmd.type === 'start' || cmd.type === 'start-batch') {
+      const work = cmd.type === 'start' ? runTrainingJob(cmd.job, send, () => stop) : runBatchJob(cmd.job, send, () => stop)
       // Exit explicitly once the last event is flushed: native backends (Dawn) can hold the loop open.
-      runTrainingJob(cmd.job, send, () => stop).finally(() => {
+      work.finally(() => {
         if (process.connected) process.send?.({ type: 'bye' }, () => process.exit(0))
         else process.exit(0)
       })

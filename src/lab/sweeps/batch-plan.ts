@@ -1,0 +1,49 @@
+import type { RunConfig } from '../../shared/run-config'
+
+/** Config keys that may differ between members of one batch: they change values, not shapes or schedules. */
+const PER_MEMBER_KEYS = ['seed', 'lr', 'wd', 'wd_per_layer', 'init_scale', 'optimizer', 'beta1', 'beta2', 'eps', 'momentum', 'warmup'] as const
+
+/** A unit of a sweep's queue: one worker trains these runs, as a batch when there are several. */
+export interface SweepUnit {
+  ids: number[]
+  resume: boolean
+}
+
+export interface PendingRun {
+  id: number
+  config: RunConfig
+  /** The step its checkpoint holds (resumed runs), or null for a fresh run. */
+  fromStep: number | null
+}
+
+/** Whether runs of this config can train batched (the embed-MLP fast path). */
+export function batchable(c: RunConfig): boolean {
+  return c.task === 'modular' && c.model === 'embed-mlp' && c.fast_path === 'auto'
+}
+
+/**
+ * Groups a sweep's pending runs into units of at most `maxBatch` runs that share everything but
+ * per-member values (seed, λ, α, optimizer settings) and start from the same step, in queue order.
+ */
+export function planUnits(pending: PendingRun[], maxBatch: number): SweepUnit[] {
+  const groups = new Map<string, PendingRun[]>()
+  const units: SweepUnit[] = []
+  for (const r of pending) {
+    if (maxBatch <= 1 || !batchable(r.config)) {
+      units.push({ ids: [r.id], resume: r.fromStep !== null })
+      continue
+    }
+    const shape: Record<string, unknown> = { ...r.config }
+    for (const k of PER_MEMBER_KEYS) delete shape[k]
+    const key = JSON.stringify([shape, r.fromStep])
+    const group = groups.get(key) ?? []
+    groups.set(key, group)
+    group.push(r)
+    if (group.length === maxBatch) {
+      units.push({ ids: group.map((g) => g.id), resume: r.fromStep !== null })
+      groups.delete(key)
+    }
+  }
+  for (const group of groups.values()) units.push({ ids: group.map((g) => g.id), resume: group[0].fromStep !== null })
+  return units
+}

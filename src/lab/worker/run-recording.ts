@@ -1,0 +1,62 @@
+import { isLabError } from '../../shared/lab-error'
+import type { TrainingEvent } from '../../shared/run-types'
+import type { ActiveBackend } from '../backends/select-backend'
+import { computeClocks } from '../analysis/clocks'
+import type { RunStore } from '../store/run-store'
+import type { Checkpoint, Trainer, TrainerCallbacks, TrainOutcome } from '../training/trainer'
+
+/** Readies a library run for training: its config, the checkpoint to resume from, and the rows after it removed. */
+export function openRun(store: RunStore, runId: number, resume: boolean, backend: ActiveBackend) {
+  const run = store.getRun(runId)
+  const checkpoint: Checkpoint | undefined = resume ? store.loadCheckpoint(runId) : undefined
+  store.truncateFrom(runId, checkpoint?.step ?? 0)
+  store.markRunning(runId, process.pid, backend.name)
+  return { run, checkpoint }
+}
+
+/** The 'started' event of a run, once its trainer has set up its engine. */
+export async function startedEvent(runId: number, trainer: Trainer, backend: ActiveBackend): Promise<TrainingEvent> {
+  const engine = await trainer.engine()
+  return {
+    type: 'started',
+    runId,
+    backend: backend.name,
+    engine: engine.reason,
+    backendReasons: backend.probes.filter((p) => !p.available || p.software).map((p) => `${p.name}: ${p.reason}`),
+    fromStep: trainer.stepsDone,
+    totalSteps: trainer.config.steps,
+  }
+}
+
+/** Trainer callbacks that write a run's metrics, snapshots and checkpoints to the library and report progress. */
+export function recordingCallbacks(store: RunStore, runId: number, total: number, emit: (e: TrainingEvent) => void, shouldStop: () => boolean): TrainerCallbacks {
+  return {
+    onEval: (r) => {
+      store.appendMetrics(runId, Object.entries(r.metrics).map(([name, value]) => ({ name, value, step: r.step, wallSeconds: r.wallSeconds })))
+      emit({ type: 'eval', runId, step: r.step, totalSteps: total, metrics: r.metrics })
+    },
+    onSnapshot: (step, tensors) => store.writeSnapshot(runId, step, tensors),
+    onCheckpoint: (cp) => store.saveCheckpoint(runId, cp),
+    onTick: (step, stepsPerSecond) => emit({ type: 'tick', runId, step, totalSteps: total, stepsPerSecond }),
+    shouldStop,
+  }
+}
+
+/** Records how a run ended (with its clocks) and reports it. */
+export function closeRun(store: RunStore, runId: number, outcome: TrainOutcome, emit: (e: TrainingEvent) => void): void {
+  const status = outcome.stopped ? 'cancelled' : 'completed'
+  store.finishRun(runId, status, { stepsDone: outcome.step, msPerStep: outcome.msPerStep, wallSeconds: outcome.wallSeconds })
+  store.saveClocks(runId, computeClocks(store.readSeries(runId)))
+  emit({ type: 'finished', runId, status, step: outcome.step, msPerStep: outcome.msPerStep })
+}
+
+/** Marks a run failed with the error's message and reports it. */
+export function failRun(store: RunStore, runId: number, stepsDone: number, e: unknown, emit: (e: TrainingEvent) => void): void {
+  const message = isLabError(e) ? e.message : String((e as Error)?.stack ?? e)
+  try {
+    store.finishRun(runId, 'failed', { stepsDone, error: message })
+  } catch {
+    // The run may not exist; the event below still reports the failure.
+  }
+  emit({ type: 'failed', runId, message })
+}
