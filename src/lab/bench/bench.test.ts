@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { parseRunConfig } from '../../shared/run-config'
 import { useBackend } from '../backends/select-backend'
+import { timeBatched } from './time-batched'
 import { timeLibrary } from './library-timing'
 import { summarize } from './stats'
 import { timeTraining } from './time-training'
@@ -27,6 +28,14 @@ describe('bench machinery', () => {
     expect(t.evalMs).toBeGreaterThan(0)
     expect(Number.isFinite(t.evalOverhead)).toBe(true)
     expect(t.peakRssMb).toBeGreaterThan(10)
+    expect(t.engine).toBe('fast path')
+  })
+
+  it('times batched runs against one run', async () => {
+    const b = await timeBatched('tiny', { ...tiny, steps: 30 }, 3)
+    expect(b).toMatchObject({ runs: 3, steps: 30, batched: true })
+    expect(b.oneRunMs).toBeGreaterThan(0)
+    expect(b.ratio).toBeCloseTo(b.batchMs / b.oneRunMs, 10)
   })
 
   it('times snapshot writes and loading a 100,000-step run through the API', async () => {

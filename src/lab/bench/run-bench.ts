@@ -6,6 +6,7 @@ import { fastPathBlocker } from '../fast/embed-mlp-fast-path'
 import { getPreset } from '../presets'
 import type { LibraryTiming } from './library-timing'
 import { findPytorch, timePytorch, type ReferenceTiming } from './pytorch-reference'
+import { timeBatched, type BatchedTiming } from './time-batched'
 import { timeTraining, type StepTiming } from './time-training'
 
 /** The two reference experiments of the benchmark. */
@@ -32,6 +33,8 @@ export interface BenchReport {
   rows: BenchRow[]
   /** Absent when the bench ran without the library (`library: false`). */
   library?: LibraryTiming
+  /** 8 small embed-MLP runs trained as one batch against one run alone (on the wasm backend's fast path). */
+  batched?: BatchedTiming
 }
 
 export interface BenchOptions {
@@ -43,6 +46,8 @@ export interface BenchOptions {
   torchDevice?: string
   torchThreads?: number
   onProgress?: (line: string) => void
+  /** Time 8 batched runs against one (default true). */
+  batched?: boolean
   /** Time the SQLite library too (default true; the bundled GPU bench has no SQLite). */
   library?: boolean
 }
@@ -91,6 +96,13 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
       }
     }
   }
+  let batched: BatchedTiming | undefined
+  const wasm = probes.find((p) => p.name === 'wasm')
+  if (opts.batched !== false && wasm?.available && (!asked || asked.includes('wasm'))) {
+    say('timing 8 batched runs against one…')
+    await tf.setBackend('wasm')
+    batched = await timeBatched('modadd-mlp-small', parseRunConfig({ ...getPreset('modadd-mlp-small').config, steps: 1000 }), 8)
+  }
   let library: LibraryTiming | undefined
   if (opts.library !== false) {
     say('timing the run library…')
@@ -104,5 +116,6 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
     pytorch: 'python' in torch ? `PyTorch on ${opts.torchDevice ?? 'cpu'} (${torch.python})` : torch.reason,
     rows,
     library,
+    batched,
   }
 }

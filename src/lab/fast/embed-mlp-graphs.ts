@@ -89,9 +89,10 @@ export function embedMlpStepGraph(s: EmbedMlpShape): GraphSpec {
     ['ReduceSum', ['dlogits', 'axis1'], ['db_out'], { keepdims: 0 }],
     T('W_out'),
     ['MatMul', ['dlogits', 'W_out_T'], ['dH']],
-    // H ≥ 0, so sign(H) is the ReLU's derivative (0 where the unit is off).
-    ['Sign', ['H'], ['active']],
-    ['Mul', ['dH', 'active'], ['dZ']],
+    // The ReLU passes the gradient where the unit is on (onnxruntime's Sign is slow; Where is not).
+    ['Min', ['H', 'one_f'], ['H_capped']],
+    ['Ceil', ['H_capped'], ['on_f']],
+    ['Mul', ['dH', 'on_f'], ['dZ']],
     ['Reshape', ['dZ', 'hidden_rows'], ['dZ_rows']],
     ['Unsqueeze', ['ia', 'axis1'], ['ia2']],
     ['Unsqueeze', ['ib', 'axis1'], ['ib2']],
@@ -127,6 +128,7 @@ export function embedMlpStepGraph(s: EmbedMlpShape): GraphSpec {
       ...fwd.constants,
       int64('axes12', [1, 2]),
       int64('hidden_rows', [-1, s.hidden]),
+      { name: 'one_f', type: 'float32', shape: [], data: Float32Array.of(1) },
       int64('tables', [s.members, s.p, s.hidden]),
       { name: 'zero_tables', type: 'float32', shape: [s.members * s.p, s.hidden], data: new Float32Array(s.members * s.p * s.hidden) },
     ],
