@@ -15,7 +15,7 @@ export function createProgressView(mode: { json: boolean; tty: boolean }): { onE
     let lastLine = 0
     return {
       onEvent(e) {
-        if (e.type === 'started') console.log(`run ${e.runId}: training on ${e.backend} from step ${e.fromStep} to ${e.totalSteps}`)
+        if (e.type === 'started') console.log(`run ${e.runId}: training on ${e.backend} (${e.engine}) from step ${e.fromStep} to ${e.totalSteps}`)
         if (e.type === 'tick') stepsPerSecond = e.stepsPerSecond
         if (e.type === 'eval' && (Date.now() - lastLine > 2000 || e.step === e.totalSteps)) {
           lastLine = Date.now()

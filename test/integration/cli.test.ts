@@ -24,7 +24,8 @@ describe('grokking-lab command', () => {
     expect(result).toHaveProperty('T_gen')
 
     const show = JSON.parse((await runCli(['show', String(result.runId), '--db', db, '--json'])).stdout)
-    expect(show.run.config).toMatchObject({ p: 31, frac: 0.6, steps: 60, eval_every: 10 })
+    expect(show.run.config).toMatchObject({ p: 31, frac: 0.6, steps: 60, eval_every: 10, fast_path: 'auto' })
+    expect(show.run.engine).toMatch(/^fast path: onnxruntime-node/)
     const trainLoss = show.metrics.find((m: { name: string }) => m.name === 'train_loss')
     expect(trainLoss).toMatchObject({ points: 7, firstStep: 0, lastStep: 60 })
     expect(show.snapshots.count).toBeGreaterThan(2)

@@ -53,7 +53,7 @@ export function showCommand(runArg: string, options: LibraryOptions): number {
       return 0
     }
     const { run, summary } = detail
-    console.log(`run ${run.id} "${run.name}" ${run.status}, ${run.stepsDone}/${run.totalSteps} steps on ${run.backend ?? '-'} (app ${run.appVersion})`)
+    console.log(`run ${run.id} "${run.name}" ${run.status}, ${run.stepsDone}/${run.totalSteps} steps on ${run.backend ?? '-'}${run.engine ? `, ${run.engine}` : ''} (app ${run.appVersion})`)
     console.log(`config ${JSON.stringify(run.config)}`)
     console.log(`train loss ${summary.trainLoss ?? '-'} acc ${pct(summary.trainAcc)}  test loss ${summary.testLoss ?? '-'} acc ${pct(summary.testAcc)}`)
     console.log(`T_mem ${summary.T_mem ?? '-'}  T_gen ${summary.T_gen ?? '-'}  ms/step ${run.msPerStep?.toFixed(1) ?? '-'}`)

@@ -32,6 +32,7 @@ interface RunRow {
   status: RunStatus
   config_json: string
   backend: string | null
+  engine: string | null
   app_version: string
   tags_json: string
   notes: string
@@ -95,6 +96,11 @@ export class RunStore {
   }
 
   /** Claims a run for a worker process; refuses a run another live worker holds. */
+  /** Records which engine trains the run (see FastPathStatus). */
+  setEngine(id: number, engine: string): void {
+    this.db.prepare('UPDATE runs SET engine = ? WHERE id = ?').run(engine, id)
+  }
+
   markRunning(id: number, pid: number, backend: string): void {
     const run = this.db.prepare('SELECT status, worker_pid FROM runs WHERE id = ?').get(id) as RunRow | undefined
     if (!run) throw new LabError(`no run ${id}`)
@@ -301,6 +307,7 @@ function toRecord(r: RunRow): RunRecord {
     status: r.status,
     config: JSON.parse(r.config_json),
     backend: r.backend,
+    engine: r.engine ?? null,
     appVersion: r.app_version,
     tags: JSON.parse(r.tags_json),
     notes: r.notes,

@@ -95,6 +95,9 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (sweep_id, run_id)
   );
   `,
+  `
+  ALTER TABLE runs ADD COLUMN engine TEXT;
+  `,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -30,7 +30,7 @@ export async function runBatchJob(job: BatchJob, emit: (e: TrainingEvent) => voi
       const { run, checkpoint } = openRun(store, runId, job.resume, backend)
       trainers.push(new Trainer(run.config, checkpoint, { batch, member: k }))
     }
-    for (const [k, runId] of job.runIds.entries()) emit(await startedEvent(runId, trainers[k], backend))
+    for (const [k, runId] of job.runIds.entries()) emit(await startedEvent(store, runId, trainers[k], backend))
     const callbacks = job.runIds.map((runId, k) => recordingCallbacks(store, runId, configs[k].steps, emit, shouldStop))
     const outcomes = await trainInLockstep(trainers, callbacks)
     outcomes.forEach((o, k) => closeRun(store, job.runIds[k], o, emit))

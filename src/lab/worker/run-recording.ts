@@ -14,9 +14,10 @@ export function openRun(store: RunStore, runId: number, resume: boolean, backend
   return { run, checkpoint }
 }
 
-/** The 'started' event of a run, once its trainer has set up its engine. */
-export async function startedEvent(runId: number, trainer: Trainer, backend: ActiveBackend): Promise<TrainingEvent> {
+/** The 'started' event of a run, once its trainer has set up its engine (recorded with the run). */
+export async function startedEvent(store: RunStore, runId: number, trainer: Trainer, backend: ActiveBackend): Promise<TrainingEvent> {
   const engine = await trainer.engine()
+  store.setEngine(runId, engine.reason)
   return {
     type: 'started',
     runId,

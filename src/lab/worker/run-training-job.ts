@@ -18,7 +18,7 @@ export async function runTrainingJob(job: TrainingJob, emit: (e: TrainingEvent) 
     const backend = await useBackend(job.backend)
     const { run, checkpoint } = openRun(store, runId, job.resume, backend)
     trainer = new Trainer(run.config, checkpoint)
-    emit(await startedEvent(runId, trainer, backend))
+    emit(await startedEvent(store, runId, trainer, backend))
     const outcome = await trainer.run(recordingCallbacks(store, runId, run.config.steps, emit, shouldStop))
     closeRun(store, runId, outcome, emit)
   } catch (e) {
