@@ -32,26 +32,24 @@ export async function timeTraining(config: RunConfig, opts: { warmupSteps: numbe
     await trainer.trainSteps(2)
     const probeMs = (performance.now() - probeStart) / 2
     const stepsPerWindow = Math.max(1, Math.round(opts.windowMs / Math.max(probeMs, 1e-3)))
+    // Windows without and with measurements alternate, so drift in the machine's speed hits both alike.
     const perStep: number[] = []
-    for (let w = 0; w < opts.windows; w++) {
-      const t0 = performance.now()
-      await trainer.trainSteps(stepsPerWindow)
-      perStep.push((performance.now() - t0) / stepsPerWindow)
-      peakRss = Math.max(peakRss, process.memoryUsage().rss)
-    }
-    // The same windows with an evaluation every eval_every steps, as a run does them.
     const measured: number[] = []
     const evalTimes: number[] = []
     const evalsPerWindow = Math.max(1, Math.round(stepsPerWindow / config.eval_every))
     for (let w = 0; w < opts.windows; w++) {
       const t0 = performance.now()
+      await trainer.trainSteps(evalsPerWindow * config.eval_every)
+      perStep.push((performance.now() - t0) / (evalsPerWindow * config.eval_every))
+      peakRss = Math.max(peakRss, process.memoryUsage().rss)
+      const t1 = performance.now()
       for (let i = 0; i < evalsPerWindow; i++) {
         const e0 = performance.now()
         await trainer.evaluate()
         evalTimes.push(performance.now() - e0)
         await trainer.trainSteps(config.eval_every)
       }
-      measured.push((performance.now() - t0) / (evalsPerWindow * config.eval_every))
+      measured.push((performance.now() - t1) / (evalsPerWindow * config.eval_every))
     }
     const msPerStep = summarize(perStep)
     const evalMs = summarize(evalTimes).median
