@@ -1,7 +1,11 @@
 import * as tf from '@tensorflow/tfjs'
 import { LabError } from '../../shared/lab-error'
 import { BACKEND_NAMES, type BackendName, type BackendProbe } from '../../shared/backend'
+import { wasmThreadCount, withWasmThreads } from './wasm-threads'
 import { setupWebgpu } from './webgpu-node'
+
+/** Threads the wasm backend started with (it starts once per process). */
+let wasmThreads: number | undefined
 
 // Production mode skips tfjs's debug checks and its console banners.
 tf.enableProdMode()
@@ -26,8 +30,11 @@ async function probe(name: BackendName): Promise<BackendProbe> {
         const wasm = await import('@tensorflow/tfjs-backend-wasm')
         // A bundled copy cannot find its .wasm files next to the package; say where they are.
         if (process.env.GROKKING_LAB_WASM_DIR) wasm.setWasmPaths(`${process.env.GROKKING_LAB_WASM_DIR}/`)
-        await initialise('wasm')
-        return { name, available: true, reason: 'WebAssembly (SIMD), single thread' }
+        const threads = wasmThreadCount()
+        if (threads > 1 && !tf.findBackend('wasm')) await withWasmThreads(wasm, tf.env(), threads, () => initialise('wasm'))
+        else await initialise('wasm')
+        wasmThreads ??= threads
+        return { name, available: true, reason: `WebAssembly (SIMD), ${wasmThreads > 1 ? `${wasmThreads} threads` : 'single thread'}` }
       }
       case 'cpu':
         await initialise('cpu')
