@@ -69,7 +69,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
     for (const model of models) {
       // Where a fast path applies, the plain tfjs formulation is timed beside it.
       const variants: RunConfig[] = [BENCH_MODELS[model]]
-      if (probe.available && !fastPathBlocker(BENCH_MODELS[model], probe.name)) variants.push({ ...BENCH_MODELS[model], fast_path: 'off' })
+      if (probe.available && !probe.software && (asked || !SLOW.has(probe.name)) && !fastPathBlocker(BENCH_MODELS[model], probe.name)) variants.push({ ...BENCH_MODELS[model], fast_path: 'off' })
       for (const config of variants) {
         const row: BenchRow = { backend: probe.name, model }
         rows.push(row)

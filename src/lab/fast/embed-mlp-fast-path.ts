@@ -135,7 +135,13 @@ export class EmbedMlpBatch {
       false,
     )
     this.previousActive ??= new Uint8Array(this.trainFeed.ia.length * this.engine.shape.hidden)
-    const train: EvalMetrics = await this.engine.metrics(weights, this.trainFeed, this.previousActive)
+    let train: EvalMetrics
+    if (this.members[0].batchRows === undefined) {
+      // Full batch: the step at these weights comes next, so one pass yields both.
+      const both = await this.engine.gradientsWithMetrics(weights, this.trainFeed, this.previousActive)
+      train = both.metrics
+      this.grads = { result: Promise.resolve(both.grads), taken: new Array<boolean>(this.size).fill(false) }
+    } else train = await this.engine.metrics(weights, this.trainFeed, this.previousActive)
     const test = this.testFeed.rows > 0 ? await this.engine.metrics(weights, this.testFeed) : undefined
     const out = this.members.map((_, k) => {
       const m: Record<string, number> = {

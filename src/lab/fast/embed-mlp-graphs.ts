@@ -147,32 +147,39 @@ export function embedMlpForwardGraph(s: EmbedMlpShape, withPattern: boolean): Gr
   return { inputs: [...paramInputs(s), ...indexInputs], outputs, nodes, constants: fwd.constants }
 }
 
+interface GraphPart {
+  nodes: GraphNode[]
+  inputs: GraphValue[]
+  outputs: GraphValue[]
+  constants: GraphConstant[]
+}
+
 /**
- * An evaluation of K members on a set of pairs, reduced in the graph so only numbers come back:
- * mean cross-entropy and accuracy against `labels`; with `train` also the minimum margin (correct
- * logit − best other), the ReLU pattern (kept by the caller for the next churn), its share of active
- * units and the churn against `previous_active`.
+ * Measurements from `logits`, `logp` and `Z` against `labels`: accuracy, and the mean cross-entropy
+ * when `withLoss`; with `train` also the minimum margin (correct logit − best other), the ReLU pattern
+ * (kept by the caller for the next churn), its share of active units and the churn against
+ * `previous_active`.
  */
-export function embedMlpMetricsGraph(s: EmbedMlpShape, train: boolean): GraphSpec {
-  const fwd = forwardNodes(s)
+function metricNodes(s: EmbedMlpShape, opts: { withLoss: boolean; train: boolean }): GraphPart {
   const nodes: GraphNode[] = [
-    ...fwd.nodes,
     ['Unsqueeze', ['labels', 'axis2'], ['labels3']],
-    ['LogSoftmax', ['logits'], ['logp'], { axis: 2 }],
-    ['GatherElements', ['logp', 'labels3'], ['label_logp'], { axis: 2 }],
-    ['ReduceMean', ['label_logp', 'axes12'], ['mean_logp'], { keepdims: 0 }],
-    ['Neg', ['mean_logp'], ['loss']],
     ['ArgMax', ['logits'], ['predicted'], { axis: 2, keepdims: 0 }],
     ['Equal', ['predicted', 'labels'], ['hit']],
     ['Cast', ['hit'], ['hit_f'], { to: 1 }],
     ['ReduceMean', ['hit_f', 'axis1'], ['acc'], { keepdims: 0 }],
   ]
-  const outputs: GraphValue[] = [
-    { name: 'loss', type: 'float32', shape: [s.members] },
-    { name: 'acc', type: 'float32', shape: [s.members] },
-  ]
-  const inputs: GraphValue[] = [...paramInputs(s), ...indexInputs, { name: 'labels', type: 'int64', shape: [s.members, 'n'] }]
-  if (train) {
+  const outputs: GraphValue[] = [{ name: 'acc', type: 'float32', shape: [s.members] }]
+  const inputs: GraphValue[] = [{ name: 'labels', type: 'int64', shape: [s.members, 'n'] }]
+  const constants: GraphConstant[] = [int64('axis2', [2]), int64('axes12', [1, 2])]
+  if (opts.withLoss) {
+    nodes.push(
+      ['GatherElements', ['logp', 'labels3'], ['label_logp'], { axis: 2 }],
+      ['ReduceMean', ['label_logp', 'axes12'], ['mean_logp'], { keepdims: 0 }],
+      ['Neg', ['mean_logp'], ['loss']],
+    )
+    outputs.unshift({ name: 'loss', type: 'float32', shape: [s.members] })
+  }
+  if (opts.train) {
     inputs.push({ name: 'previous_active', type: 'bool', shape: [s.members, 'n', s.hidden] })
     nodes.push(
       ['GatherElements', ['logits', 'labels3'], ['correct'], { axis: 2 }],
@@ -195,14 +202,49 @@ export function embedMlpMetricsGraph(s: EmbedMlpShape, train: boolean): GraphSpe
       { name: 'relu_churn', type: 'float32', shape: [s.members] },
       { name: 'active', type: 'bool', shape: [s.members, 'n', s.hidden] },
     )
-  }
-  const constants: GraphConstant[] = [...fwd.constants, int64('axis2', [2]), int64('axes12', [1, 2])]
-  if (train) {
     constants.push(
       int64('depth', [s.p]),
       { name: 'off_on', type: 'float32', shape: [2], data: Float32Array.of(0, 1e30) },
       { name: 'zero_f', type: 'float32', shape: [], data: Float32Array.of(0) },
     )
   }
-  return { inputs, outputs, nodes, constants }
+  return { nodes, inputs, outputs, constants }
+}
+
+/** Constants of both lists, each name once. */
+function mergeConstants(...lists: GraphConstant[][]): GraphConstant[] {
+  const byName = new Map<string, GraphConstant>()
+  for (const c of lists.flat()) byName.set(c.name, c)
+  return [...byName.values()]
+}
+
+/**
+ * A training step that also measures the train set at the same weights (the evaluation steps of a
+ * full-batch run): the step's forward pass serves both.
+ */
+export function embedMlpStepMetricsGraph(s: EmbedMlpShape): GraphSpec {
+  const step = embedMlpStepGraph(s)
+  const m = metricNodes(s, { withLoss: false, train: true })
+  return {
+    inputs: [...step.inputs, ...m.inputs],
+    outputs: [...step.outputs, ...m.outputs],
+    nodes: [...step.nodes, ...m.nodes],
+    constants: mergeConstants(step.constants ?? [], m.constants),
+  }
+}
+
+/**
+ * An evaluation of K members on a set of pairs, reduced in the graph so only numbers come back:
+ * mean cross-entropy and accuracy against `labels`, and on the train set (`train`) the margin, ReLU
+ * share and churn of metricNodes.
+ */
+export function embedMlpMetricsGraph(s: EmbedMlpShape, train: boolean): GraphSpec {
+  const fwd = forwardNodes(s)
+  const m = metricNodes(s, { withLoss: true, train })
+  return {
+    inputs: [...paramInputs(s), ...indexInputs, ...m.inputs],
+    outputs: m.outputs,
+    nodes: [...fwd.nodes, ['LogSoftmax', ['logits'], ['logp'], { axis: 2 }], ...m.nodes],
+    constants: mergeConstants(fwd.constants, m.constants),
+  }
 }

@@ -97,6 +97,12 @@ describe('embed-MLP fast path (onnxruntime) against the plain tfjs formulation',
       // Against an all-off previous pattern, every active unit counts as a flip.
       expect(first.reluChurn![k]).toBeCloseTo(ref.measured.relu_active, 6)
     })
+    const combined = await fast.gradientsWithMetrics(refs.map((r) => r.params), feed, zeros)
+    const alone = await fast.gradients(refs.map((r) => r.params), feed)
+    for (const key of ['loss', 'acc', 'minMargin', 'reluActive', 'reluChurn'] as const) {
+      combined.metrics[key]!.forEach((v, k) => expect(v, key).toBeCloseTo(first[key]![k], 5))
+    }
+    refs.forEach((_, k) => expectClose(combined.grads[k].W_in, alone.grads[k].W_in, 'W_in from the combined pass'))
     const again = await fast.metrics(refs.map((r) => r.params), feed, first.active!.slice())
     expect(Array.from(again.reluChurn!)).toEqual([0, 0])
     const test = await fast.metrics(refs.map((r) => r.params), makeRowFeed(refs.map((r) => r.data.test), c.p, false))

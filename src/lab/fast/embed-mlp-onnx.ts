@@ -5,6 +5,7 @@ import {
   embedMlpForwardGraph,
   embedMlpMetricsGraph,
   embedMlpStepGraph,
+  embedMlpStepMetricsGraph,
   memberShapes,
   type EmbedMlpShape,
 } from './embed-mlp-graphs'
@@ -55,6 +56,18 @@ export interface EvalMetrics {
   active?: Uint8Array
 }
 
+function readMetrics(out: Ort.InferenceSession.OnnxValueMapType): EvalMetrics {
+  const f = (name: string) => (out[name] ? (out[name].data as Float32Array) : undefined)
+  return {
+    loss: f('loss')!,
+    acc: f('acc')!,
+    minMargin: f('min_margin'),
+    reluActive: f('relu_active'),
+    reluChurn: f('relu_churn'),
+    active: out.active ? (out.active.data as Uint8Array) : undefined,
+  }
+}
+
 /**
  * The embed-MLP fast path on onnxruntime's CPU kernels: per-token tables, gathers and a real
  * scatter-add instead of one-hot products, hand-written backward, multi-threaded GEMMs. Runs K
@@ -65,19 +78,21 @@ export class EmbedMlpOnnx {
     private readonly ort: OrtModule,
     readonly shape: EmbedMlpShape,
     private readonly step: Ort.InferenceSession,
+    private readonly stepMetrics: Ort.InferenceSession,
     private readonly forwardLogits: Ort.InferenceSession,
     private readonly trainMetrics: Ort.InferenceSession,
     private readonly testMetrics: Ort.InferenceSession,
   ) {}
 
   static async create(ort: OrtModule, shape: EmbedMlpShape, threads?: number): Promise<EmbedMlpOnnx> {
-    const [step, logits, train, test] = await Promise.all([
+    const [step, stepMetrics, logits, train, test] = await Promise.all([
       createSession(ort, embedMlpStepGraph(shape), threads),
+      createSession(ort, embedMlpStepMetricsGraph(shape), threads),
       createSession(ort, embedMlpForwardGraph(shape, false), threads),
       createSession(ort, embedMlpMetricsGraph(shape, true), threads),
       createSession(ort, embedMlpMetricsGraph(shape, false), threads),
     ])
-    return new EmbedMlpOnnx(ort, shape, step, logits, train, test)
+    return new EmbedMlpOnnx(ort, shape, step, stepMetrics, logits, train, test)
   }
 
   /** Stacks the members' tensors along a new leading axis (no copy for a single member). */
@@ -109,21 +124,40 @@ export class EmbedMlpOnnx {
 
   /** Mean cross-entropy of each member on `rows`, and each member's gradients by tensor name. */
   async gradients(members: MemberParams[], rows: RowFeed): Promise<{ loss: Float32Array; grads: MemberParams[] }> {
-    if (!rows.target) throw new Error('a training feed needs targets (makeRowFeed(…, true))')
+    const out = await this.step.run(this.stepFeeds(members, rows))
+    return { loss: out.loss.data as Float32Array, grads: this.splitGradients(out) }
+  }
+
+  /** gradients() and, from the same forward pass, the train-set measurements of metrics() (`previous`: the last ReLU pattern). */
+  async gradientsWithMetrics(members: MemberParams[], rows: RowFeed, previous: Uint8Array): Promise<{ grads: MemberParams[]; metrics: EvalMetrics }> {
     const k = this.shape.members
-    const out = await this.step.run({
+    const out = await this.stepMetrics.run({
+      ...this.stepFeeds(members, rows),
+      labels: new this.ort.Tensor('int64', rows.labels, [k, rows.rows]),
+      previous_active: new this.ort.Tensor('bool', previous, [k, rows.rows, this.shape.hidden]),
+    })
+    return { grads: this.splitGradients(out), metrics: readMetrics(out) }
+  }
+
+  private stepFeeds(members: MemberParams[], rows: RowFeed): Record<string, Ort.Tensor> {
+    if (!rows.target) throw new Error('a training feed needs targets (makeRowFeed(…, true))')
+    return {
       ...this.paramFeeds(members),
       ...this.indexFeeds(rows),
-      target: new this.ort.Tensor('float32', rows.target, [k, rows.rows, this.shape.p]),
+      target: new this.ort.Tensor('float32', rows.target, [this.shape.members, rows.rows, this.shape.p]),
       inv_n: new this.ort.Tensor('float32', Float32Array.of(1 / rows.rows), []),
-    })
+    }
+  }
+
+  private splitGradients(out: Ort.InferenceSession.OnnxValueMapType): MemberParams[] {
+    const k = this.shape.members
     const grads: MemberParams[] = Array.from({ length: k }, () => ({}))
     for (const name of EMBED_MLP_TENSORS) {
       const all = out[`d${name}`].data as Float32Array
       const size = all.length / k
       grads.forEach((g, i) => (g[name] = k === 1 ? all : all.subarray(i * size, (i + 1) * size)))
     }
-    return { loss: out.loss.data as Float32Array, grads }
+    return grads
   }
 
   /** Logits [K·N·p] on `rows`. */
@@ -144,19 +178,10 @@ export class EmbedMlpOnnx {
       labels: new this.ort.Tensor('int64', rows.labels, [k, rows.rows]),
     }
     if (previous) feeds.previous_active = new this.ort.Tensor('bool', previous, [k, rows.rows, this.shape.hidden])
-    const out = await (previous ? this.trainMetrics : this.testMetrics).run(feeds)
-    const f = (name: string) => (out[name] ? (out[name].data as Float32Array) : undefined)
-    return {
-      loss: f('loss')!,
-      acc: f('acc')!,
-      minMargin: f('min_margin'),
-      reluActive: f('relu_active'),
-      reluChurn: f('relu_churn'),
-      active: out.active ? (out.active.data as Uint8Array) : undefined,
-    }
+    return readMetrics(await (previous ? this.trainMetrics : this.testMetrics).run(feeds))
   }
 
   async dispose(): Promise<void> {
-    await Promise.all([this.step, this.forwardLogits, this.trainMetrics, this.testMetrics].map((s) => s.release()))
+    await Promise.all([this.step, this.stepMetrics, this.forwardLogits, this.trainMetrics, this.testMetrics].map((s) => s.release()))
   }
 }

@@ -10,6 +10,48 @@ export interface EvaluateInput {
   previousPattern?: tf.Tensor
   /** The system's measurements already made on the host (a fast path): measure() is not called. */
   hostMeasurements?: Record<string, number>
+  /** The weights on the host (a fast path), with θ₀ by name: the norms are then summed here, not on the backend. */
+  hostWeights?: { current: Record<string, Float32Array>; initial: Record<string, Float32Array> }
+}
+
+interface TensorSums {
+  sq: number
+  sqDiff: number
+  sq0: number
+}
+
+/** ‖W‖², ‖W − W₀‖² and ‖W₀‖² of host arrays. */
+function hostSums(w: Float32Array, w0: Float32Array): TensorSums {
+  let sq = 0
+  let sqDiff = 0
+  let sq0 = 0
+  for (let i = 0; i < w.length; i++) {
+    const d = w[i] - w0[i]
+    sq += w[i] * w[i]
+    sqDiff += d * d
+    sq0 += w0[i] * w0[i]
+  }
+  return { sq, sqDiff, sq0 }
+}
+
+/** Per-tensor norms, ‖θ‖₂, the relative distance from init and the structural energy from per-tensor sums. */
+function normMetrics(sums: Map<string, TensorSums>, weightDecay: (name: string) => number): Record<string, number> {
+  const out: Record<string, number> = {}
+  let sq = 0
+  let sqDiff = 0
+  let sq0 = 0
+  let energy = 0
+  for (const [name, s] of sums) {
+    out[`norm/${name}`] = Math.sqrt(s.sq)
+    sq += s.sq
+    sqDiff += s.sqDiff
+    sq0 += s.sq0
+    energy += (weightDecay(name) / 2) * s.sq
+  }
+  out.param_norm = Math.sqrt(sq)
+  out.rel_dist_init = sq0 > 0 ? Math.sqrt(sqDiff / sq0) : 0
+  out.structural_energy = energy
+  return out
 }
 
 export interface Evaluation {
@@ -26,6 +68,11 @@ export interface Evaluation {
  */
 export async function evaluate(input: EvaluateInput): Promise<Evaluation> {
   const { system, initial, previousPattern } = input
+  if (input.hostMeasurements && input.hostWeights) {
+    const { current, initial: start } = input.hostWeights
+    const sums = new Map(system.params.map((q) => [q.name, hostSums(current[q.name], start[q.name])]))
+    return { metrics: { ...input.hostMeasurements, ...normMetrics(sums, input.weightDecay) } }
+  }
   const names: string[] = []
   let pattern: tf.Tensor | undefined
   const packed = tf.tidy(() => {
@@ -55,20 +102,7 @@ export async function evaluate(input: EvaluateInput): Promise<Evaluation> {
     if (!n.includes('/')) out[n] = values[i]
   })
   const raw = (n: string) => values[names.indexOf(n)]
-  let sq = 0
-  let sqDiff = 0
-  let sq0 = 0
-  let energy = 0
-  for (const q of system.params) {
-    const s = raw(`sq/${q.name}`)
-    out[`norm/${q.name}`] = Math.sqrt(s)
-    sq += s
-    sqDiff += raw(`sqdiff/${q.name}`)
-    sq0 += raw(`sq0/${q.name}`)
-    energy += (input.weightDecay(q.name) / 2) * s
-  }
-  out.param_norm = Math.sqrt(sq)
-  out.rel_dist_init = sq0 > 0 ? Math.sqrt(sqDiff / sq0) : 0
-  out.structural_energy = energy
+  const sums = new Map(system.params.map((q) => [q.name, { sq: raw(`sq/${q.name}`), sqDiff: raw(`sqdiff/${q.name}`), sq0: raw(`sq0/${q.name}`) }]))
+  Object.assign(out, normMetrics(sums, input.weightDecay))
   return { metrics: out, pattern }
 }

@@ -70,6 +70,8 @@ export class Trainer {
   readonly system: TrainingSystem
   readonly optimizer: Optimizer
   private readonly initial: tf.Tensor[]
+  /** θ₀ on the host, by tensor name, for the fast path's norms. */
+  private readonly initialHost: Record<string, Float32Array>
   private readonly snapshotAt: Set<number>
   private step: number
   private wallOffset: number
@@ -93,6 +95,7 @@ export class Trainer {
     const init = initialValues(specs, c.seed, c.init_scale)
     this.system = buildSystem(c, resume ? specs.map((s) => resume.params[s.name]) : init, slot)
     this.initial = specs.map((s, i) => tf.tensor(init[i], s.shape))
+    this.initialHost = Object.fromEntries(specs.map((s, i) => [s.name, init[i]]))
     this.optimizer = new Optimizer(c, this.system.params)
     if (resume) this.optimizer.load(resume.optimizer)
     this.snapshotAt = new Set(snapshotSteps(c.steps, c.snapshot_budget))
@@ -249,9 +252,10 @@ export class Trainer {
   async evaluate(): Promise<Record<string, number>> {
     await this.engine()
     const hostMeasurements = await this.system.measureHost?.()
-    this.syncVariables()
+    const host = this.system.hostParams?.()
     const { metrics, pattern } = await evaluate({
       hostMeasurements,
+      hostWeights: host ? { current: host, initial: this.initialHost } : undefined,
       system: this.system,
       initial: this.initial,
       weightDecay: (name) => this.config.wd_per_layer[name] ?? this.config.wd,
