@@ -65,6 +65,6 @@ export function formatReport(r: BenchReport): string {
         `in ${(r.batched.batchMs / 1000).toFixed(1)} s, one run alone ${(r.batched.oneRunMs / 1000).toFixed(1)} s: ${r.batched.ratio.toFixed(2)}× one run`
       : 'batched runs: not timed',
     'engine: fast path = onnxruntime per-token tables with a hand-written backward (same maths); tfjs = tfjs autodiff',
-    'ratio = PyTorch ms / ours (> 1: we are faster); eval overhead = ms/step with measurements every eval_every steps / without − 1',
+    'ratio = PyTorch ms / ours (> 1: we are faster); eval overhead = what one evaluation adds / (eval_every × ms/step), at the default eval_every',
   ].join('\n')
 }

@@ -10,8 +10,9 @@ export interface StepTiming {
   msPerStep: { median: number; min: number; max: number }
   windows: number
   stepsPerWindow: number
-  /** Extra training time with measurements every `eval_every` steps: ms/step with them / without − 1. */
+  /** Extra training time with measurements every `eval_every` steps: evalMs / (eval_every × ms/step). */
   evalOverhead: number
+  /** What one evaluation adds to the step it precedes (median of paired samples). */
   evalMs: number
   peakRssMb: number
   tensorBytesMb: number
@@ -32,34 +33,36 @@ export async function timeTraining(config: RunConfig, opts: { warmupSteps: numbe
     await trainer.trainSteps(2)
     const probeMs = (performance.now() - probeStart) / 2
     const stepsPerWindow = Math.max(1, Math.round(opts.windowMs / Math.max(probeMs, 1e-3)))
-    // Windows without and with measurements alternate, so drift in the machine's speed hits both alike.
     const perStep: number[] = []
-    const measured: number[] = []
-    const evalTimes: number[] = []
-    const evalsPerWindow = Math.max(1, Math.round(stepsPerWindow / config.eval_every))
     for (let w = 0; w < opts.windows; w++) {
       const t0 = performance.now()
-      await trainer.trainSteps(evalsPerWindow * config.eval_every)
-      perStep.push((performance.now() - t0) / (evalsPerWindow * config.eval_every))
+      await trainer.trainSteps(stepsPerWindow)
+      perStep.push((performance.now() - t0) / stepsPerWindow)
       peakRss = Math.max(peakRss, process.memoryUsage().rss)
+    }
+    // What one evaluation adds: a step alone against an evaluation and a step, paired and
+    // interleaved so drift in the machine's speed hits both alike (the fast path's evaluation also
+    // does part of the next step's work, which is why the step is in the pair).
+    const alone: number[] = []
+    const withEval: number[] = []
+    for (let i = 0; i < 6 * opts.windows; i++) {
+      const t0 = performance.now()
+      await trainer.trainSteps(1)
       const t1 = performance.now()
-      for (let i = 0; i < evalsPerWindow; i++) {
-        const e0 = performance.now()
-        await trainer.evaluate()
-        evalTimes.push(performance.now() - e0)
-        await trainer.trainSteps(config.eval_every)
-      }
-      measured.push((performance.now() - t1) / (evalsPerWindow * config.eval_every))
+      await trainer.evaluate()
+      await trainer.trainSteps(1)
+      alone.push(t1 - t0)
+      withEval.push(performance.now() - t1)
     }
     const msPerStep = summarize(perStep)
-    const evalMs = summarize(evalTimes).median
+    const evalMs = Math.max(0, summarize(withEval).median - summarize(alone).median)
     return {
       engine: status.active ? 'fast path' : 'tfjs',
       msPerStep,
       windows: opts.windows,
       stepsPerWindow,
       evalMs,
-      evalOverhead: summarize(measured).median / msPerStep.median - 1,
+      evalOverhead: evalMs / (config.eval_every * msPerStep.median),
       peakRssMb: peakRss / 2 ** 20,
       tensorBytesMb: tf.memory().numBytes / 2 ** 20,
     }
