@@ -135,16 +135,15 @@ export function embedMlpStepGraph(s: EmbedMlpShape): GraphSpec {
   }
 }
 
-/** Logits [K, N, p] of K members on a set of pairs, and with `withPattern` the ReLU on/off pattern [K, N, hidden]. */
-export function embedMlpForwardGraph(s: EmbedMlpShape, withPattern: boolean): GraphSpec {
+/** Logits [K, N, p] of K members on a set of pairs. */
+export function embedMlpForwardGraph(s: EmbedMlpShape): GraphSpec {
   const fwd = forwardNodes(s)
-  const nodes: GraphNode[] = [...fwd.nodes]
-  const outputs: GraphValue[] = [{ name: 'logits', type: 'float32', shape: [s.members, 'n', s.p] }]
-  if (withPattern) {
-    nodes.push(['Sign', ['H'], ['active']])
-    outputs.push({ name: 'active', type: 'float32', shape: [s.members, 'n', s.hidden] })
+  return {
+    inputs: [...paramInputs(s), ...indexInputs],
+    outputs: [{ name: 'logits', type: 'float32', shape: [s.members, 'n', s.p] }],
+    nodes: fwd.nodes,
+    constants: fwd.constants,
   }
-  return { inputs: [...paramInputs(s), ...indexInputs], outputs, nodes, constants: fwd.constants }
 }
 
 interface GraphPart {

@@ -79,20 +79,22 @@ export class EmbedMlpOnnx {
     readonly shape: EmbedMlpShape,
     private readonly step: Ort.InferenceSession,
     private readonly stepMetrics: Ort.InferenceSession,
-    private readonly forwardLogits: Ort.InferenceSession,
     private readonly trainMetrics: Ort.InferenceSession,
     private readonly testMetrics: Ort.InferenceSession,
+    private readonly threads?: number,
   ) {}
 
+  /** Compiled on first use: training never needs raw logits. */
+  private forwardLogits?: Promise<Ort.InferenceSession>
+
   static async create(ort: OrtModule, shape: EmbedMlpShape, threads?: number): Promise<EmbedMlpOnnx> {
-    const [step, stepMetrics, logits, train, test] = await Promise.all([
+    const [step, stepMetrics, train, test] = await Promise.all([
       createSession(ort, embedMlpStepGraph(shape), threads),
       createSession(ort, embedMlpStepMetricsGraph(shape), threads),
-      createSession(ort, embedMlpForwardGraph(shape, false), threads),
       createSession(ort, embedMlpMetricsGraph(shape, true), threads),
       createSession(ort, embedMlpMetricsGraph(shape, false), threads),
     ])
-    return new EmbedMlpOnnx(ort, shape, step, stepMetrics, logits, train, test)
+    return new EmbedMlpOnnx(ort, shape, step, stepMetrics, train, test, threads)
   }
 
   /** Stacks the members' tensors along a new leading axis (no copy for a single member). */
@@ -162,7 +164,8 @@ export class EmbedMlpOnnx {
 
   /** Logits [K·N·p] on `rows`. */
   async logits(members: MemberParams[], rows: RowFeed): Promise<Float32Array> {
-    const out = await this.forwardLogits.run({ ...this.paramFeeds(members), ...this.indexFeeds(rows) })
+    this.forwardLogits ??= createSession(this.ort, embedMlpForwardGraph(this.shape), this.threads)
+    const out = await (await this.forwardLogits).run({ ...this.paramFeeds(members), ...this.indexFeeds(rows) })
     return out.logits.data as Float32Array
   }
 
@@ -182,6 +185,7 @@ export class EmbedMlpOnnx {
   }
 
   async dispose(): Promise<void> {
-    await Promise.all([this.step, this.stepMetrics, this.forwardLogits, this.trainMetrics, this.testMetrics].map((s) => s.release()))
+    const logits = this.forwardLogits ? [await this.forwardLogits] : []
+    await Promise.all([this.step, this.stepMetrics, this.trainMetrics, this.testMetrics, ...logits].map((s) => s.release()))
   }
 }
