@@ -70,7 +70,7 @@ const indexInputs: GraphValue[] = [
 /**
  * One training step's loss and gradients for K members, written out by hand (no autodiff): mean
  * cross-entropy against `target` (one-hot / N), backward through the head, the ReLU and the per-token
- * tables, whose gradients are scatter-adds of the hidden layer's gradient (duplicate tokens sum).
+ * tables, whose gradients sum the hidden layer's gradient over the rows of each token (in a fixed order).
  */
 export function embedMlpStepGraph(s: EmbedMlpShape): GraphSpec {
   const fwd = forwardNodes(s)
@@ -94,10 +94,14 @@ export function embedMlpStepGraph(s: EmbedMlpShape): GraphSpec {
     ['Ceil', ['H_capped'], ['on_f']],
     ['Mul', ['dH', 'on_f'], ['dZ']],
     ['Reshape', ['dZ', 'hidden_rows'], ['dZ_rows']],
-    ['Unsqueeze', ['ia', 'axis1'], ['ia2']],
-    ['Unsqueeze', ['ib', 'axis1'], ['ib2']],
-    ['ScatterND', ['zero_tables', 'ia2', 'dZ_rows'], ['dPa_rows'], { reduction: 'add' }],
-    ['ScatterND', ['zero_tables', 'ib2', 'dZ_rows'], ['dPb_rows'], { reduction: 'add' }],
+    // The tables' gradients sum the hidden gradients of the rows that use each token. A fixed-order
+    // sum per token (gather the rows listed in seg_a / seg_b, padded with a zero row, then reduce)
+    // rather than ScatterND's add, whose multi-threaded kernel sums duplicates in a varying order.
+    ['Concat', ['dZ_rows', 'zero_row'], ['dZ_padded'], { axis: 0 }],
+    ['Gather', ['dZ_padded', 'seg_a'], ['dZa_rows'], { axis: 0 }],
+    ['Gather', ['dZ_padded', 'seg_b'], ['dZb_rows'], { axis: 0 }],
+    ['ReduceSum', ['dZa_rows', 'axis1'], ['dPa_rows'], { keepdims: 0 }],
+    ['ReduceSum', ['dZb_rows', 'axis1'], ['dPb_rows'], { keepdims: 0 }],
     ['Reshape', ['dPa_rows', 'tables'], ['dPa']],
     ['Reshape', ['dPb_rows', 'tables'], ['dPb']],
     ['ReduceSum', ['dPa', 'axis1'], ['db_in'], { keepdims: 0 }],
@@ -118,6 +122,8 @@ export function embedMlpStepGraph(s: EmbedMlpShape): GraphSpec {
       ...indexInputs,
       { name: 'target', type: 'float32', shape: [s.members, 'n', s.p] },
       { name: 'inv_n', type: 'float32', shape: [] },
+      { name: 'seg_a', type: 'int64', shape: [s.members * s.p, 'seg'] },
+      { name: 'seg_b', type: 'int64', shape: [s.members * s.p, 'seg'] },
     ],
     outputs: [
       { name: 'loss', type: 'float32', shape: [s.members] },
@@ -130,7 +136,7 @@ export function embedMlpStepGraph(s: EmbedMlpShape): GraphSpec {
       int64('hidden_rows', [-1, s.hidden]),
       { name: 'one_f', type: 'float32', shape: [], data: Float32Array.of(1) },
       int64('tables', [s.members, s.p, s.hidden]),
-      { name: 'zero_tables', type: 'float32', shape: [s.members * s.p, s.hidden], data: new Float32Array(s.members * s.p * s.hidden) },
+      { name: 'zero_row', type: 'float32', shape: [1, s.hidden], data: new Float32Array(s.hidden) },
     ],
   }
 }

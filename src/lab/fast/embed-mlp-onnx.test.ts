@@ -9,6 +9,7 @@ import { createModularSystem } from '../systems/modular-system'
 import { makeTokenBatch } from '../training/token-batch'
 import { EmbedMlpOnnx, makeRowFeed, type MemberParams } from './embed-mlp-onnx'
 import { loadOnnxRuntime, type OrtModule } from './onnx-runtime'
+import { Rng } from '../random'
 
 const config = (seed: number): RunConfig =>
   parseRunConfig({ model: 'embed-mlp', p: 11, frac: 0.5, steps: 1, lr: 1e-3, d: 6, hidden: 20, seed, init_scale: 1 + seed / 4 })
@@ -33,6 +34,8 @@ function plain(c: RunConfig) {
   for (const [name, t] of Object.entries(m.scalars)) measured[name] = t.dataSync()[0]
   return { data, params, gradients, loss: value.dataSync()[0], logits, measured }
 }
+
+const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)
 
 function expectClose(actual: Float32Array, expected: Float32Array, label: string): void {
   expect(actual.length, label).toBe(expected.length)
@@ -107,6 +110,23 @@ describe('embed-MLP fast path (onnxruntime) against the plain tfjs formulation',
     expect(Array.from(again.reluChurn!)).toEqual([0, 0])
     const test = await fast.metrics(refs.map((r) => r.params), makeRowFeed(refs.map((r) => r.data.test), c.p, false))
     refs.forEach((ref, k) => expect(test.loss[k]).toBeCloseTo(ref.measured.test_loss, 5))
+    await fast.dispose()
+  })
+
+  it('is deterministic: repeated steps on the reference shape give bit-identical gradients', async () => {
+    // With ScatterND's multi-threaded add in place of the per-token sums, this failed within 10 calls.
+    const p = 97
+    const data = makeModularDataset(p, 'add', 0.4, 0)
+    const fast = await EmbedMlpOnnx.create(ort, { p, d: 128, hidden: 512, members: 1 }, 2)
+    const rng = new Rng(3, 0)
+    const r = (n: number, scale: number) => Float32Array.from({ length: n }, () => rng.uniform(-scale, scale))
+    const w = [{ E: r(p * 128, 1), W_in: r(256 * 512, 0.06), b_in: r(512, 0.06), W_out: r(512 * p, 0.04), b_out: r(p, 0.04) }]
+    const feed = makeRowFeed([data.train], p, true)
+    const first = (await fast.gradients(w, feed)).grads[0]
+    for (let i = 0; i < 12; i++) {
+      const again = (await fast.gradients(w, feed)).grads[0]
+      for (const name of Object.keys(first)) expect(bytes(again[name]).equals(bytes(first[name])), `${name}, call ${i}`).toBe(true)
+    }
     await fast.dispose()
   })
 })

@@ -23,6 +23,20 @@ export interface RowFeed {
   labels: BigInt64Array
   /** One-hot labels divided by N, [K, N, p] (only for training steps). */
   target?: Float32Array
+  /** For each member's token (row k·p + t), the stacked rows whose a (b) is t, padded with K·N (a zero row): [K·p, seg]. */
+  segA?: BigInt64Array
+  segB?: BigInt64Array
+  seg?: number
+}
+
+/** Rows per token, padded to the longest list with `pad`: a fixed-order segment sum's index table. */
+function segments(tokens: BigInt64Array, tables: number, pad: number): { seg: BigInt64Array; width: number } {
+  const lists: number[][] = Array.from({ length: tables }, () => [])
+  tokens.forEach((t, row) => lists[Number(t)].push(row))
+  const width = Math.max(1, ...lists.map((l) => l.length))
+  const seg = new BigInt64Array(tables * width).fill(BigInt(pad))
+  lists.forEach((l, t) => l.forEach((row, j) => (seg[t * width + j] = BigInt(row))))
+  return { seg, width }
 }
 
 /** Builds the feed for K members' splits of equal size (member k's token t is table row k·p + t). */
@@ -42,7 +56,18 @@ export function makeRowFeed(splits: ModularSplit[], p: number, withTarget: boole
       if (target) target[(m * n + i) * p + s.label[i]] = 1 / n
     }
   })
-  return { rows: n, ia, ib, labels, target }
+  if (!withTarget) return { rows: n, ia, ib, labels }
+  // Both tables padded to one width, so one graph input shape serves both.
+  const a = segments(ia, k * p, k * n)
+  const b = segments(ib, k * p, k * n)
+  const width = Math.max(a.width, b.width)
+  const widen = (s: { seg: BigInt64Array; width: number }) => {
+    if (s.width === width) return s.seg
+    const out = new BigInt64Array(k * p * width).fill(BigInt(k * n))
+    for (let t = 0; t < k * p; t++) out.set(s.seg.subarray(t * s.width, (t + 1) * s.width), t * width)
+    return out
+  }
+  return { rows: n, ia, ib, labels, target, segA: widen(a), segB: widen(b), seg: width }
 }
 
 /** Per-member evaluation results (arrays of length K). */
@@ -70,7 +95,7 @@ function readMetrics(out: Ort.InferenceSession.OnnxValueMapType): EvalMetrics {
 
 /**
  * The embed-MLP fast path on onnxruntime's CPU kernels: per-token tables, gathers and a real
- * scatter-add instead of one-hot products, hand-written backward, multi-threaded GEMMs. Runs K
+ * fixed-order sum per token instead of one-hot products, hand-written backward, multi-threaded GEMMs. Runs K
  * members of the same shape in one call (batched runs); K = 1 for a single run.
  */
 export class EmbedMlpOnnx {
@@ -148,6 +173,8 @@ export class EmbedMlpOnnx {
       ...this.indexFeeds(rows),
       target: new this.ort.Tensor('float32', rows.target, [this.shape.members, rows.rows, this.shape.p]),
       inv_n: new this.ort.Tensor('float32', Float32Array.of(1 / rows.rows), []),
+      seg_a: new this.ort.Tensor('int64', rows.segA!, [this.shape.members * this.shape.p, rows.seg!]),
+      seg_b: new this.ort.Tensor('int64', rows.segB!, [this.shape.members * this.shape.p, rows.seg!]),
     }
   }
 

@@ -28,7 +28,7 @@ export interface GraphSpec {
   constants?: GraphConstant[]
 }
 
-/** ONNX opset the graphs target: 18 has ScatterND's reduction='add' and axes as inputs. */
+/** ONNX opset the graphs target: 18 takes the axes of every Reduce op as an input. */
 export const OPSET = 18
 
 const ELEM_TYPES = { float32: onnx.TensorProto.DataType.FLOAT, int64: onnx.TensorProto.DataType.INT64, bool: onnx.TensorProto.DataType.BOOL }
