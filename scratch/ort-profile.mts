@@ -14,7 +14,7 @@ const shapes = memberShapes(shape)
 const feeds: any = {}
 for (const n of EMBED_MLP_TENSORS) { const size = K * shapes[n].reduce((a, b) => a * b, 1); feeds[n] = new ort!.Tensor('float32', Float32Array.from({ length: size }, () => Math.random() * 0.1 - 0.05), [K, ...shapes[n]]) }
 feeds.ia = new ort!.Tensor('int64', feed.ia, [feed.ia.length]); feeds.ib = new ort!.Tensor('int64', feed.ib, [feed.ib.length])
-feeds.target = new ort!.Tensor('float32', feed.target!, [K, feed.rows, p]); feeds.inv_n = new ort!.Tensor('float32', Float32Array.of(1 / feed.rows), [])
+feeds.target = new ort!.Tensor('float32', feed.target!, [K, feed.rows, p]); feeds.inv_n = new ort!.Tensor('float32', Float32Array.of(1 / feed.rows), []); feeds.seg_a = new ort!.Tensor('int64', feed.segA!, [K * p, feed.seg!]); feeds.seg_b = new ort!.Tensor('int64', feed.segB!, [K * p, feed.seg!]); console.log('seg width', feed.seg)
 for (let i = 0; i < 30; i++) await s.run(feeds)
 await s.release(); const file = fs.readdirSync('/tmp').filter((f) => f.startsWith('ortprof')).map((f) => '/tmp/' + f).sort().pop()!
 const ev = JSON.parse(fs.readFileSync(file, 'utf8')).filter((e: any) => e.cat === 'Node' && e.name.endsWith('_kernel_time'))
