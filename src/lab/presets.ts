@@ -36,7 +36,7 @@ export const PRESETS: Preset[] = [
       'Expect train accuracy to reach 1 within a few hundred steps while test accuracy stays near 0, then test accuracy ' +
       'to jump to ≥ 0.99 thousands of steps later as the weight norm falls: grokking (T_mem ≈ 80, T_gen ≈ 3,900). ' +
       'Training goes on past T_struct (≈ 12k): the embedding, spread over many frequencies when it groks, settles on ' +
-      '10–12 key frequencies carrying about 97% of its power (analyze RUN), nearly every neuron tuned to one of them.',
+      '9–12 key frequencies carrying about 97% of its power (analyze RUN), nearly every neuron tuned to one of them.',
     config: modAddMlp,
   },
   {
