@@ -49,8 +49,7 @@ interface Shared<T> {
  */
 export class EmbedMlpBatch {
   private readonly members: Member[] = []
-  private trainFeed?: RowFeed
-  private testFeed?: RowFeed
+  private rowFeeds?: { train: RowFeed; test: RowFeed }
   private previousActive?: Uint8Array
   private hasPrevious = false
   private grads?: Shared<MemberParams[]>
@@ -87,6 +86,23 @@ export class EmbedMlpBatch {
     this.members[k].params = params
   }
 
+  /** Every member's full train and test sets as graph feeds, built once all members have joined. */
+  private feeds(): { train: RowFeed; test: RowFeed } {
+    this.rowFeeds ??= {
+      train: makeRowFeed(
+        this.members.map((m) => m.splits.train),
+        this.p,
+        true,
+      ),
+      test: makeRowFeed(
+        this.members.map((m) => m.splits.test),
+        this.p,
+        false,
+      ),
+    }
+    return this.rowFeeds
+  }
+
   private weights(): MemberParams[] {
     if (this.members.length !== this.size || this.members.some((m) => !m?.params)) {
       throw new Error(`all ${this.size} members must join the batch and set their weights before it trains`)
@@ -105,12 +121,7 @@ export class EmbedMlpBatch {
   async gradients(k: number, step: number): Promise<MemberParams> {
     this.grads = this.share(this.grads, k, async () => {
       const minibatch = this.members[0].batchRows !== undefined
-      this.trainFeed ??= makeRowFeed(
-        this.members.map((m) => m.splits.train),
-        this.p,
-        true,
-      )
-      const feed = minibatch ? makeRowFeed(this.members.map((m) => pickRows(m.splits.train, m.batchRows!(step))), this.p, true) : this.trainFeed
+      const feed = minibatch ? makeRowFeed(this.members.map((m) => pickRows(m.splits.train, m.batchRows!(step))), this.p, true) : this.feeds().train
       return (await this.engine.gradients(this.weights(), feed)).grads
     })
     return (await this.grads.result)[k]
@@ -124,25 +135,16 @@ export class EmbedMlpBatch {
 
   private async measureAll(): Promise<Record<string, number>[]> {
     const weights = this.weights()
-    this.trainFeed ??= makeRowFeed(
-      this.members.map((m) => m.splits.train),
-      this.p,
-      true,
-    )
-    this.testFeed ??= makeRowFeed(
-      this.members.map((m) => m.splits.test),
-      this.p,
-      false,
-    )
-    this.previousActive ??= new Uint8Array(this.trainFeed.ia.length * this.engine.shape.hidden)
+    const feeds = this.feeds()
+    this.previousActive ??= new Uint8Array(feeds.train.ia.length * this.engine.shape.hidden)
     let train: EvalMetrics
     if (this.members[0].batchRows === undefined) {
       // Full batch: the step at these weights comes next, so one pass yields both.
-      const both = await this.engine.gradientsWithMetrics(weights, this.trainFeed, this.previousActive)
+      const both = await this.engine.gradientsWithMetrics(weights, feeds.train, this.previousActive)
       train = both.metrics
       this.grads = { result: Promise.resolve(both.grads), taken: new Array<boolean>(this.size).fill(false) }
-    } else train = await this.engine.metrics(weights, this.trainFeed, this.previousActive)
-    const test = this.testFeed.rows > 0 ? await this.engine.metrics(weights, this.testFeed) : undefined
+    } else train = await this.engine.metrics(weights, feeds.train, this.previousActive)
+    const test = feeds.test.rows > 0 ? await this.engine.metrics(weights, feeds.test) : undefined
     const out = this.members.map((_, k) => {
       const m: Record<string, number> = {
         train_loss: train.loss[k],
