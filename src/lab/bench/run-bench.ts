@@ -66,21 +66,22 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
   const rows: BenchRow[] = []
   for (const probe of probes) {
     if (asked && !asked.includes(probe.name)) continue
+    const skip = !probe.available
+      ? probe.reason
+      : !asked && (SLOW.has(probe.name) || probe.software)
+        ? `slow here (${probe.reason}); measure with --backend ${probe.name}`
+        : undefined
     for (const model of models) {
+      if (skip) {
+        rows.push({ backend: probe.name, model, skipped: skip })
+        continue
+      }
       // Where a fast path applies, the plain tfjs formulation is timed beside it.
       const variants: RunConfig[] = [BENCH_MODELS[model]]
-      if (probe.available && !probe.software && (asked || !SLOW.has(probe.name)) && !fastPathBlocker(BENCH_MODELS[model], probe.name)) variants.push({ ...BENCH_MODELS[model], fast_path: 'off' })
+      if (!fastPathBlocker(BENCH_MODELS[model], probe.name)) variants.push({ ...BENCH_MODELS[model], fast_path: 'off' })
       for (const config of variants) {
         const row: BenchRow = { backend: probe.name, model }
         rows.push(row)
-        if (!probe.available) {
-          row.skipped = probe.reason
-          continue
-        }
-        if (!asked && (SLOW.has(probe.name) || probe.software)) {
-          row.skipped = `slow here (${probe.reason}); measure with --backend ${probe.name}`
-          continue
-        }
         await tf.setBackend(probe.name)
         say(`timing ${model} on ${probe.name}${config.fast_path === 'off' ? ' (plain tfjs)' : ''}…`)
         row.timing = await timeTraining(config, { warmupSteps: 3, windows: opts.windows ?? 5, windowMs: opts.windowMs ?? 1500 })

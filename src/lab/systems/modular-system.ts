@@ -37,7 +37,7 @@ export function createModularSystem(c: RunConfig, params: ModelParam[], slot?: B
     const order = new Rng(c.seed + epoch * 7919, RNG_STREAM.batches).shuffle(Array.from({ length: n }, (_, i) => i))
     return Int32Array.from(order.slice(offset, offset + size))
   }
-  let fast: (BatchSlot & { params: MemberParams; owned: boolean }) | undefined
+  let fast: (BatchSlot & { params: MemberParams }) | undefined
 
   return {
     specs: modelSpecs(c),
@@ -49,7 +49,7 @@ export function createModularSystem(c: RunConfig, params: ModelParam[], slot?: B
       if (!made.batch) return made.status
       const member = slot?.member ?? 0
       made.batch.join(member, { splits: dataset, batchRows: c.batch_size ? batchRows : undefined })
-      fast = { batch: made.batch, member, params: readParams(params), owned: !slot }
+      fast = { batch: made.batch, member, params: readParams(params) }
       made.batch.setParams(member, fast.params)
       return made.status
     },
@@ -81,7 +81,8 @@ export function createModularSystem(c: RunConfig, params: ModelParam[], slot?: B
       return { scalars, pattern }
     },
     dispose() {
-      if (fast?.owned) void fast.batch.dispose()
+      // A batch's members share its engine; the batch's owner disposes it.
+      if (fast && !slot) void fast.batch.dispose()
       train.dispose()
       test.dispose()
     },

@@ -33,7 +33,7 @@ export function systemSpecs(c: RunConfig): ParamSpec[] {
  * with `slot`, as a member of a batch of runs trained together (embed-MLP's fast path).
  */
 export function buildSystem(c: RunConfig, values?: Float32Array[], slot?: BatchSlot): TrainingSystem {
-  const specs = kindOf(c).specs(c)
-  const params = createParams(specs, values ?? initialValues(specs, c.seed, c.init_scale))
-  return slot ? createModularSystem(c, params, slot) : kindOf(c).create(c, params)
+  const kind = kindOf(c)
+  const specs = kind.specs(c)
+  return kind.create(c, createParams(specs, values ?? initialValues(specs, c.seed, c.init_scale)), slot)
 }
