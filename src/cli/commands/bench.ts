@@ -60,11 +60,14 @@ export function formatReport(r: BenchReport): string {
       ? `library: snapshot write ${ms(r.library.snapshotWriteMs)} ms (${r.library.snapshotMb.toFixed(2)} MB); ` +
         `plots of a 100,000-step run through the API: ${ms(r.library.openPlotsMs)} ms (${r.library.plotPoints} points)`
       : 'library: not timed',
-    r.batched
-      ? `batched runs: ${r.batched.runs} × ${r.batched.preset} (${r.batched.steps} steps) ${r.batched.batched ? 'as one batch' : 'one after another (no fast path)'} ` +
-        `in ${(r.batched.batchMs / 1000).toFixed(1)} s, one run alone ${(r.batched.oneRunMs / 1000).toFixed(1)} s: ${r.batched.ratio.toFixed(2)}× one run`
-      : 'batched runs: not timed',
-    'engine: fast path = onnxruntime per-token tables with a hand-written backward (same maths); tfjs = tfjs autodiff',
+    ...(r.batched.length
+      ? r.batched.map(
+          (b) =>
+            `batched runs on ${b.backend}: ${b.runs} × ${b.preset} (${b.steps} steps) ${b.batched ? 'as one batch' : 'one after another (no fast path)'} ` +
+            `in ${(b.batchMs / 1000).toFixed(1)} s, one run alone ${(b.oneRunMs / 1000).toFixed(1)} s: ${b.ratio.toFixed(2)}× one run`,
+        )
+      : ['batched runs: not timed']),
+    'engine: fast path = per-token tables with a hand-written backward, same maths (onnxruntime on CPU backends, WGSL on webgpu); tfjs = tfjs autodiff',
     'ratio = PyTorch ms / ours (> 1: we are faster); eval overhead = what one evaluation adds / (eval_every × ms/step), at the default eval_every',
   ].join('\n')
 }

@@ -33,8 +33,8 @@ export interface BenchReport {
   rows: BenchRow[]
   /** Absent when the bench ran without the library (`library: false`). */
   library?: LibraryTiming
-  /** 8 small embed-MLP runs trained as one batch against one run alone (on the wasm backend's fast path). */
-  batched?: BatchedTiming
+  /** 8 embed-MLP runs trained as one batch against one run alone, on each fast-path backend measured. */
+  batched: BatchedTiming[]
 }
 
 export interface BenchOptions {
@@ -97,12 +97,17 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
       }
     }
   }
-  let batched: BatchedTiming | undefined
-  const wasm = probes.find((p) => p.name === 'wasm')
-  if (opts.batched !== false && wasm?.available && (!asked || asked.includes('wasm'))) {
-    say('timing 8 batched runs against one…')
-    await tf.setBackend('wasm')
-    batched = await timeBatched('modadd-mlp-small', parseRunConfig({ ...getPreset('modadd-mlp-small').config, steps: 1000 }), 8)
+  const batched: BatchedTiming[] = []
+  for (const probe of probes) {
+    const measured = rows.some((r) => r.backend === probe.name && r.timing)
+    if (opts.batched === false || !measured || fastPathBlocker(BENCH_MODELS['embed-mlp'], probe.name)) continue
+    await tf.setBackend(probe.name)
+    // The small preset everywhere; the reference shape too where a device has room to spare (a GPU).
+    const shapes: [string, number][] = [['modadd-mlp-small', 1000], ...(probe.name === 'webgpu' ? ([['modadd-mlp', 300]] as [string, number][]) : [])]
+    for (const [preset, steps] of shapes) {
+      say(`timing 8 batched runs of ${preset} against one on ${probe.name}…`)
+      batched.push(await timeBatched(preset, parseRunConfig({ ...getPreset(preset).config, steps }), 8))
+    }
   }
   let library: LibraryTiming | undefined
   if (opts.library !== false) {

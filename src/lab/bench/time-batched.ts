@@ -1,9 +1,11 @@
+import * as tf from '@tensorflow/tfjs'
 import type { RunConfig } from '../../shared/run-config'
 import { EmbedMlpBatch } from '../fast/embed-mlp-fast-path'
 import { trainInLockstep } from '../training/lockstep'
 import { Trainer } from '../training/trainer'
 
 export interface BatchedTiming {
+  backend: string
   preset: string
   runs: number
   steps: number
@@ -16,7 +18,7 @@ export interface BatchedTiming {
 }
 
 /**
- * Times `runs` seeds of `config` trained as one batch against one run of it alone, each with its
+ * Times `runs` seeds of `config` trained as one batch against one run of it alone (on the active backend), each with its
  * evaluations and snapshots as in a sweep (the library writes are left out: both pay them alike).
  */
 export async function timeBatched(preset: string, config: RunConfig, runs: number): Promise<BatchedTiming> {
@@ -41,5 +43,5 @@ export async function timeBatched(preset: string, config: RunConfig, runs: numbe
     }
   }
   const batchMs = performance.now() - t1
-  return { preset, runs, steps: config.steps, batched: Boolean(batch), oneRunMs, batchMs, ratio: batchMs / oneRunMs }
+  return { backend: tf.getBackend(), preset, runs, steps: config.steps, batched: Boolean(batch), oneRunMs, batchMs, ratio: batchMs / oneRunMs }
 }

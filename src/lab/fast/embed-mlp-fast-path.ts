@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs'
 import type { RunConfig } from '../../shared/run-config'
 import type { ModelParam } from '../models/model'
+import type { HostOptimizer } from '../training/host-optimizer'
 import type { ModularSplit } from '../tasks/modular-arithmetic'
+import type { EmbedMlpEngine } from './embed-mlp-engine'
+import type { EmbedMlpShape } from './embed-mlp-graphs'
 import { EmbedMlpOnnx, makeRowFeed, type EvalMetrics, type MemberParams, type RowFeed } from './embed-mlp-onnx'
 import { loadOnnxRuntime } from './onnx-runtime'
 
@@ -11,15 +14,29 @@ export interface FastPathStatus {
   reason: string
 }
 
-/** CPU backends, where reading the weights is a memory copy, not a device round trip. */
-const CPU_BACKENDS = new Set(['wasm', 'cpu'])
+/** The engine of the fast path on each backend: onnxruntime on the CPU ones, WGSL kernels on WebGPU. */
+const ENGINE_OF: Record<string, 'onnxruntime' | 'webgpu' | undefined> = { wasm: 'onnxruntime', cpu: 'onnxruntime', webgpu: 'webgpu' }
 
 /** Why the fast path does not apply to this run on this backend, or undefined when it may. */
 export function fastPathBlocker(c: RunConfig, backend: string): string | undefined {
   if (c.fast_path === 'off') return 'fast_path is off in the config'
   if (c.task !== 'modular' || c.model !== 'embed-mlp') return `no fast path for ${c.model}`
-  if (!CPU_BACKENDS.has(backend)) return `the fast path runs on the CPU; the ${backend} backend keeps tfjs`
+  if (!ENGINE_OF[backend]) return `no fast path on the ${backend} backend (native TensorFlow trains it as fast as tfjs can)`
   return undefined
+}
+
+/** The fast-path engine for K runs of `shape` on `backend`, or why there is none. */
+async function openEngine(backend: string, shape: EmbedMlpShape, threads?: number): Promise<{ engine?: EmbedMlpEngine; reason: string }> {
+  if (ENGINE_OF[backend] === 'webgpu') {
+    const { gpuDevice } = await import('./gpu/gpu-device')
+    const { device, reason } = await gpuDevice()
+    if (!device) return { reason }
+    const { EmbedMlpGpu } = await import('./gpu/embed-mlp-gpu')
+    return { engine: await EmbedMlpGpu.create(device, shape), reason: `WGSL kernels on ${reason}` }
+  }
+  const { ort, reason } = await loadOnnxRuntime()
+  if (!ort) return { reason }
+  return { engine: await EmbedMlpOnnx.create(ort, shape, threads), reason }
 }
 
 /** Own host copies of tf variables' values. */
@@ -34,6 +51,8 @@ interface Member {
   /** Minibatch rows of the train split at a step (undefined: full batch). */
   batchRows?: (step: number) => Int32Array
   params?: MemberParams
+  /** The trainer's optimizer: its state and constants, when the engine trains on its device. */
+  optimizer?: HostOptimizer
 }
 
 /** A result computed once for all members, handed to each member once. */
@@ -43,20 +62,30 @@ interface Shared<T> {
 }
 
 /**
- * K embed-MLP runs of the same shape trained in lockstep by one onnxruntime engine (K = 1 for a
+ * K embed-MLP runs of the same shape trained in lockstep by one engine (K = 1 for a
  * single run). Each member asks for its own gradients and measurements; the first ask of a round
  * computes them for every member in one call, at the weights all members hold at that moment.
  */
 export class EmbedMlpBatch {
   private readonly members: Member[] = []
   private rowFeeds?: { train: RowFeed; test: RowFeed }
-  private previousActive?: Uint8Array
   private hasPrevious = false
   private grads?: Shared<MemberParams[]>
   private evals?: Shared<Record<string, number>[]>
+  private updates?: Shared<MemberParams[] | undefined>
+  /** Resident training: the weights are on the device, the device is ahead of the host arrays. */
+  private loaded = false
+  /** Updates the device has applied, updates each member has taken, and the update each member's host arrays reflect. */
+  private deviceRound = 0
+  private readonly memberRound: number[] = []
+  private readonly hostRound: number[] = []
+  /** The last state read back, by round, so members of one round share one readback. */
+  private lastRead?: { round: number; state: Promise<{ params: MemberParams[]; slots: Record<string, Float32Array[]>[] }> }
+  /** The gradients of this round, on the device and read back, from an evaluation's combined pass. */
+  private roundGradients?: MemberParams[]
 
   private constructor(
-    private readonly engine: EmbedMlpOnnx,
+    private readonly engine: EmbedMlpEngine,
     readonly size: number,
     private readonly p: number,
   ) {}
@@ -69,9 +98,8 @@ export class EmbedMlpBatch {
     const c = configs[0]
     const blocker = fastPathBlocker(c, tf.getBackend())
     if (blocker) return { status: { active: false, reason: blocker } }
-    const { ort, reason } = await loadOnnxRuntime()
-    if (!ort) return { status: { active: false, reason } }
-    const engine = await EmbedMlpOnnx.create(ort, { p: c.p, d: c.d, hidden: c.hidden, members: configs.length }, threads)
+    const { engine, reason } = await openEngine(tf.getBackend(), { p: c.p, d: c.d, hidden: c.hidden, members: configs.length }, threads)
+    if (!engine) return { status: { active: false, reason } }
     const what = configs.length > 1 ? `${configs.length} runs batched` : 'per-token tables'
     return { batch: new EmbedMlpBatch(engine, configs.length, c.p), status: { active: true, reason: `fast path: ${reason}, ${what}` } }
   }
@@ -84,6 +112,80 @@ export class EmbedMlpBatch {
   /** Member k's weights as host arrays; the trainer updates them in place. */
   setParams(k: number, params: MemberParams): void {
     this.members[k].params = params
+  }
+
+  /** Whether the engine trains on its device (then trainers call update and pull, not gradients). */
+  get trainsOnDevice(): boolean {
+    return this.engine.resident !== undefined
+  }
+
+  /** Member k's optimizer, whose state the device takes over and whose constants drive each update. */
+  setOptimizer(k: number, optimizer: HostOptimizer): void {
+    this.members[k].optimizer = optimizer
+  }
+
+  private trainFeed(step: number): RowFeed {
+    return this.members[0].batchRows === undefined
+      ? this.feeds().train
+      : makeRowFeed(this.members.map((m) => pickRows(m.splits.train, m.batchRows!(step))), this.p, true)
+  }
+
+  /** Sends every member's weights and optimizer state to the device, once. */
+  private async ensureLoaded(): Promise<void> {
+    const resident = this.engine.resident
+    if (!resident || this.loaded) return
+    const weights = this.weights()
+    if (this.members.some((m) => !m.optimizer)) throw new Error('every member must set its optimizer before the batch trains on the device')
+    await resident.load(
+      weights,
+      this.members.map((m) => Object.fromEntries(Object.keys(weights[0]).map((name) => [name, m.optimizer!.slotsOf(name)]))),
+    )
+    this.loaded = true
+  }
+
+  /** The weights to pass the engine: none once they live on the device. */
+  private async current(): Promise<MemberParams[] | undefined> {
+    await this.ensureLoaded()
+    return this.loaded ? undefined : this.weights()
+  }
+
+  /**
+   * Resident training: member k's update at step s, every member's in one device call (the first
+   * ask of a round). `withGradients` returns member k's gradients, read back, for their norms.
+   */
+  async update(k: number, step: number, withGradients: boolean): Promise<MemberParams | undefined> {
+    this.updates = this.share(this.updates, k, async () => {
+      await this.ensureLoaded()
+      const ready = this.roundGradients
+      this.roundGradients = undefined
+      const rows = this.trainFeed(step)
+      const grads = ready ?? (withGradients ? (await this.engine.gradients(undefined, rows)).grads : undefined)
+      const constants = this.members.map((m) => m.optimizer!.deviceConstants())
+      await this.engine.resident!.train(rows, constants, grads !== undefined)
+      this.deviceRound += 1
+      return grads
+    })
+    const grads = await this.updates.result
+    this.memberRound[k] = (this.memberRound[k] ?? 0) + 1
+    if (withGradients && !grads) throw new Error('members of a batch must evaluate at the same steps')
+    return grads?.[k]
+  }
+
+  /**
+   * Brings member k's weights and optimizer state from the device into its host arrays (resident
+   * training), as of the updates member k has taken: in a round, the first member's call has moved
+   * every member on the device, and the others still read the state from before it.
+   */
+  async pull(k: number): Promise<void> {
+    const round = this.memberRound[k] ?? 0
+    if ((this.hostRound[k] ?? 0) === round) return
+    if (round < this.deviceRound - 1) throw new Error(`member ${k} fell more than one update behind its batch`)
+    if (this.lastRead?.round !== round) this.lastRead = { round, state: this.engine.resident!.readState(round < this.deviceRound) }
+    const state = await this.lastRead.state
+    const m = this.members[k]
+    for (const [name, a] of Object.entries(m.params!)) a.set(state.params[k][name])
+    for (const [name, slots] of Object.entries(state.slots[k])) m.optimizer!.slotsOf(name).forEach((a, i) => a.set(slots[i]))
+    this.hostRound[k] = round
   }
 
   /** Every member's full train and test sets as graph feeds, built once all members have joined. */
@@ -119,11 +221,7 @@ export class EmbedMlpBatch {
 
   /** Member k's gradients at step s (its minibatch, or the full train set). */
   async gradients(k: number, step: number): Promise<MemberParams> {
-    this.grads = this.share(this.grads, k, async () => {
-      const minibatch = this.members[0].batchRows !== undefined
-      const feed = minibatch ? makeRowFeed(this.members.map((m) => pickRows(m.splits.train, m.batchRows!(step))), this.p, true) : this.feeds().train
-      return (await this.engine.gradients(this.weights(), feed)).grads
-    })
+    this.grads = this.share(this.grads, k, async () => (await this.engine.gradients(await this.current(), this.trainFeed(step))).grads)
     return (await this.grads.result)[k]
   }
 
@@ -134,16 +232,16 @@ export class EmbedMlpBatch {
   }
 
   private async measureAll(): Promise<Record<string, number>[]> {
-    const weights = this.weights()
+    const weights = await this.current()
     const feeds = this.feeds()
-    this.previousActive ??= new Uint8Array(feeds.train.ia.length * this.engine.shape.hidden)
     let train: EvalMetrics
     if (this.members[0].batchRows === undefined) {
       // Full batch: the step at these weights comes next, so one pass yields both.
-      const both = await this.engine.gradientsWithMetrics(weights, feeds.train, this.previousActive)
+      const both = await this.engine.gradientsWithMetrics(weights, feeds.train)
       train = both.metrics
-      this.grads = { result: Promise.resolve(both.grads), taken: new Array<boolean>(this.size).fill(false) }
-    } else train = await this.engine.metrics(weights, feeds.train, this.previousActive)
+      if (this.loaded) this.roundGradients = both.grads
+      else this.grads = { result: Promise.resolve(both.grads), taken: new Array<boolean>(this.size).fill(false) }
+    } else train = await this.engine.metrics(weights, feeds.train, true)
     const test = feeds.test.rows > 0 ? await this.engine.metrics(weights, feeds.test) : undefined
     const out = this.members.map((_, k) => {
       const m: Record<string, number> = {
@@ -156,8 +254,6 @@ export class EmbedMlpBatch {
       if (test) Object.assign(m, { test_loss: test.loss[k], test_acc: test.acc[k] })
       return m
     })
-    // Copied: onnxruntime may reuse its output buffer on the next call.
-    this.previousActive = train.active!.slice()
     this.hasPrevious = true
     return out
   }

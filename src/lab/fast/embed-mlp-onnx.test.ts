@@ -1,123 +1,20 @@
-import * as tf from '@tensorflow/tfjs'
-import { beforeAll, describe, expect, it } from 'vitest'
-import { useCpuBackend } from '../../../test/helpers/tf-cpu'
-import { parseRunConfig, type RunConfig } from '../../shared/run-config'
-import { buildModel } from '../models/model-registry'
-import { makeCrossEntropy } from '../models/ops'
+import { describe, expect, it } from 'vitest'
 import { makeModularDataset } from '../tasks/modular-arithmetic'
-import { createModularSystem } from '../systems/modular-system'
-import { makeTokenBatch } from '../training/token-batch'
-import { EmbedMlpOnnx, makeRowFeed, type MemberParams } from './embed-mlp-onnx'
-import { loadOnnxRuntime, type OrtModule } from './onnx-runtime'
+import { EmbedMlpOnnx, makeRowFeed } from './embed-mlp-onnx'
+import { loadOnnxRuntime } from './onnx-runtime'
 import { Rng } from '../random'
-
-const config = (seed: number): RunConfig =>
-  parseRunConfig({ model: 'embed-mlp', p: 11, frac: 0.5, steps: 1, lr: 1e-3, d: 6, hidden: 20, seed, init_scale: 1 + seed / 4 })
-
-/** Loss and gradients of the plain formulation (tfjs autodiff on one-hot selections). */
-function plain(c: RunConfig) {
-  const data = makeModularDataset(c.p, c.op, c.frac, c.seed)
-  const model = buildModel(c)
-  const batch = makeTokenBatch(data.train, c.p)
-  const vars = model.params.map((q) => q.variable)
-  const { value, grads } = tf.variableGrads(() => makeCrossEntropy(batch.labels)(model.logits(batch)), vars)
-  const params: MemberParams = {}
-  const gradients: MemberParams = {}
-  for (const q of model.params) {
-    params[q.name] = q.variable.dataSync() as Float32Array
-    gradients[q.name] = grads[q.variable.name].dataSync() as Float32Array
-  }
-  const logits = model.logits(makeTokenBatch(data.test, c.p)).dataSync() as Float32Array
-  const system = createModularSystem(c, model.params)
-  const m = system.measure()
-  const measured: Record<string, number> = { relu_active: tf.mean(m.pattern!).dataSync()[0] }
-  for (const [name, t] of Object.entries(m.scalars)) measured[name] = t.dataSync()[0]
-  return { data, params, gradients, loss: value.dataSync()[0], logits, measured }
-}
 
 const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)
 
-function expectClose(actual: Float32Array, expected: Float32Array, label: string): void {
-  expect(actual.length, label).toBe(expected.length)
-  const scale = Math.max(...expected.map(Math.abs))
-  let worst = 0
-  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]))
-  expect(worst / scale, label).toBeLessThan(1e-5)
-}
-
-describe('embed-MLP fast path (onnxruntime) against the plain tfjs formulation', () => {
-  let ort: OrtModule
-  beforeAll(async () => {
-    await useCpuBackend()
-    const loaded = await loadOnnxRuntime()
-    if (!loaded.ort) throw new Error(loaded.reason)
-    ort = loaded.ort
-  })
-
-  it('computes the same loss, gradients and logits for one run', async () => {
-    const c = config(1)
-    const ref = plain(c)
-    const fast = await EmbedMlpOnnx.create(ort, { p: c.p, d: c.d, hidden: c.hidden, members: 1 })
-    const { loss, grads } = await fast.gradients([ref.params], makeRowFeed([ref.data.train], c.p, true))
-    expect(loss[0]).toBeCloseTo(ref.loss, 5)
-    for (const name of Object.keys(ref.gradients)) expectClose(grads[0][name], ref.gradients[name], name)
-    const logits = await fast.logits([ref.params], makeRowFeed([ref.data.test], c.p, false))
-    expectClose(logits, ref.logits, 'test logits')
-    await fast.dispose()
-  })
-
-  it('trains K members with their own weights and splits in one call, each as if alone', async () => {
-    const refs = [2, 3, 4].map((seed) => plain(config(seed)))
-    const c = config(2)
-    const fast = await EmbedMlpOnnx.create(ort, { p: c.p, d: c.d, hidden: c.hidden, members: 3 })
-    const feed = makeRowFeed(refs.map((r) => r.data.train), c.p, true)
-    const { loss, grads } = await fast.gradients(refs.map((r) => r.params), feed)
-    refs.forEach((ref, k) => {
-      expect(loss[k]).toBeCloseTo(ref.loss, 5)
-      for (const name of Object.keys(ref.gradients)) expectClose(grads[k][name], ref.gradients[name], `member ${k} ${name}`)
-    })
-    // The members differ, so a mix-up between them could not pass the checks above.
-    expect(Math.abs(loss[0] - loss[1])).toBeGreaterThan(1e-3)
-    const logits = await fast.logits(refs.map((r) => r.params), makeRowFeed(refs.map((r) => r.data.test), c.p, false))
-    const n = refs[0].data.test.a.length * c.p
-    refs.forEach((ref, k) => expectClose(logits.subarray(k * n, (k + 1) * n), ref.logits, `member ${k} logits`))
-    await fast.dispose()
-  })
-
-  it('measures loss, accuracy, margin, ReLU share and churn as the plain system does', async () => {
-    const refs = [5, 6].map((seed) => plain(config(seed)))
-    const c = config(5)
-    const fast = await EmbedMlpOnnx.create(ort, { p: c.p, d: c.d, hidden: c.hidden, members: 2 })
-    const feed = makeRowFeed(refs.map((r) => r.data.train), c.p, true)
-    const rows = feed.rows
-    const zeros = new Uint8Array(2 * rows * c.hidden)
-    const first = await fast.metrics(refs.map((r) => r.params), feed, zeros)
-    refs.forEach((ref, k) => {
-      expect(first.loss[k]).toBeCloseTo(ref.measured.train_loss, 5)
-      expect(first.acc[k]).toBeCloseTo(ref.measured.train_acc, 6)
-      expect(first.minMargin![k]).toBeCloseTo(ref.measured.min_train_margin, 4)
-      expect(first.reluActive![k]).toBeCloseTo(ref.measured.relu_active, 6)
-      // Against an all-off previous pattern, every active unit counts as a flip.
-      expect(first.reluChurn![k]).toBeCloseTo(ref.measured.relu_active, 6)
-    })
-    const combined = await fast.gradientsWithMetrics(refs.map((r) => r.params), feed, zeros)
-    const alone = await fast.gradients(refs.map((r) => r.params), feed)
-    for (const key of ['loss', 'acc', 'minMargin', 'reluActive', 'reluChurn'] as const) {
-      combined.metrics[key]!.forEach((v, k) => expect(v, key).toBeCloseTo(first[key]![k], 5))
-    }
-    refs.forEach((_, k) => expectClose(combined.grads[k].W_in, alone.grads[k].W_in, 'W_in from the combined pass'))
-    const again = await fast.metrics(refs.map((r) => r.params), feed, first.active!.slice())
-    expect(Array.from(again.reluChurn!)).toEqual([0, 0])
-    const test = await fast.metrics(refs.map((r) => r.params), makeRowFeed(refs.map((r) => r.data.test), c.p, false))
-    refs.forEach((ref, k) => expect(test.loss[k]).toBeCloseTo(ref.measured.test_loss, 5))
-    await fast.dispose()
-  })
-
+// What both engines compute is checked against the plain formulation in embed-mlp-engine.test.ts.
+describe('embed-MLP fast path on onnxruntime', () => {
   it('is deterministic: repeated steps on the reference shape give bit-identical gradients', async () => {
     // With ScatterND's multi-threaded add in place of the per-token sums, this failed within 10 calls.
+    const loaded = await loadOnnxRuntime()
+    if (!loaded.ort) throw new Error(loaded.reason)
     const p = 97
     const data = makeModularDataset(p, 'add', 0.4, 0)
-    const fast = await EmbedMlpOnnx.create(ort, { p, d: 128, hidden: 512, members: 1 }, 2)
+    const fast = await EmbedMlpOnnx.create(loaded.ort, { p, d: 128, hidden: 512, members: 1 }, 2)
     const rng = new Rng(3, 0)
     const r = (n: number, scale: number) => Float32Array.from({ length: n }, () => rng.uniform(-scale, scale))
     const w = [{ E: r(p * 128, 1), W_in: r(256 * 512, 0.06), b_in: r(512, 0.06), W_out: r(512 * p, 0.04), b_out: r(p, 0.04) }]

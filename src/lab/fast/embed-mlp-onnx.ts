@@ -9,6 +9,7 @@ import {
   memberShapes,
   type EmbedMlpShape,
 } from './embed-mlp-graphs'
+import type { EmbedMlpEngine } from './embed-mlp-engine'
 import { createSession, type OrtModule } from './onnx-runtime'
 
 /** One member's tensors by name (E, W_in, b_in, W_out, b_out). */
@@ -77,7 +78,7 @@ export interface EvalMetrics {
   minMargin?: Float32Array
   reluActive?: Float32Array
   reluChurn?: Float32Array
-  /** The ReLU pattern [K·N·hidden], 1 = active, for the next evaluation's churn. */
+  /** onnxruntime's ReLU pattern [K·N·hidden], 1 = active, kept by the engine for the next evaluation's churn. */
   active?: Uint8Array
 }
 
@@ -98,7 +99,10 @@ function readMetrics(out: Ort.InferenceSession.OnnxValueMapType): EvalMetrics {
  * fixed-order sum per token instead of one-hot products, hand-written backward, multi-threaded GEMMs. Runs K
  * members of the same shape in one call (batched runs); K = 1 for a single run.
  */
-export class EmbedMlpOnnx {
+export class EmbedMlpOnnx implements EmbedMlpEngine {
+  /** The ReLU pattern [K·N·hidden] of the last train-set measurement (1 = active). */
+  private pattern?: Uint8Array
+
   private constructor(
     private readonly ort: OrtModule,
     readonly shape: EmbedMlpShape,
@@ -123,7 +127,8 @@ export class EmbedMlpOnnx {
   }
 
   /** Stacks the members' tensors along a new leading axis (no copy for a single member). */
-  private paramFeeds(members: MemberParams[]): Record<string, Ort.Tensor> {
+  private paramFeeds(members: MemberParams[] | undefined): Record<string, Ort.Tensor> {
+    if (!members) throw new Error('onnxruntime keeps no weights between calls: pass them')
     const shapes = memberShapes(this.shape)
     const k = this.shape.members
     if (members.length !== k) throw new Error(`expected ${k} members, got ${members.length}`)
@@ -150,23 +155,34 @@ export class EmbedMlpOnnx {
   }
 
   /** Mean cross-entropy of each member on `rows`, and each member's gradients by tensor name. */
-  async gradients(members: MemberParams[], rows: RowFeed): Promise<{ loss: Float32Array; grads: MemberParams[] }> {
+  async gradients(members: MemberParams[] | undefined, rows: RowFeed): Promise<{ loss: Float32Array; grads: MemberParams[] }> {
     const out = await this.step.run(this.stepFeeds(members, rows))
     return { loss: out.loss.data as Float32Array, grads: this.splitGradients(out) }
   }
 
-  /** gradients() and, from the same forward pass, the train-set measurements of metrics() (`previous`: the last ReLU pattern). */
-  async gradientsWithMetrics(members: MemberParams[], rows: RowFeed, previous: Uint8Array): Promise<{ grads: MemberParams[]; metrics: EvalMetrics }> {
+  async gradientsWithMetrics(members: MemberParams[] | undefined, rows: RowFeed): Promise<{ grads: MemberParams[]; metrics: EvalMetrics }> {
     const k = this.shape.members
     const out = await this.stepMetrics.run({
       ...this.stepFeeds(members, rows),
       labels: new this.ort.Tensor('int64', rows.labels, [k, rows.rows]),
-      previous_active: new this.ort.Tensor('bool', previous, [k, rows.rows, this.shape.hidden]),
+      previous_active: this.previousPattern(rows),
     })
-    return { grads: this.splitGradients(out), metrics: readMetrics(out) }
+    return { grads: this.splitGradients(out), metrics: this.keepPattern(readMetrics(out)) }
   }
 
-  private stepFeeds(members: MemberParams[], rows: RowFeed): Record<string, Ort.Tensor> {
+  private previousPattern(rows: RowFeed): Ort.Tensor {
+    const size = this.shape.members * rows.rows * this.shape.hidden
+    if (this.pattern?.length !== size) this.pattern = new Uint8Array(size)
+    return new this.ort.Tensor('bool', this.pattern, [this.shape.members, rows.rows, this.shape.hidden])
+  }
+
+  /** Copied: onnxruntime may reuse its output buffer on the next call. */
+  private keepPattern(m: EvalMetrics): EvalMetrics {
+    this.pattern = m.active!.slice()
+    return m
+  }
+
+  private stepFeeds(members: MemberParams[] | undefined, rows: RowFeed): Record<string, Ort.Tensor> {
     if (!rows.target) throw new Error('a training feed needs targets (makeRowFeed(…, true))')
     return {
       ...this.paramFeeds(members),
@@ -190,25 +206,22 @@ export class EmbedMlpOnnx {
   }
 
   /** Logits [K·N·p] on `rows`. */
-  async logits(members: MemberParams[], rows: RowFeed): Promise<Float32Array> {
+  async logits(members: MemberParams[] | undefined, rows: RowFeed): Promise<Float32Array> {
     this.forwardLogits ??= createSession(this.ort, embedMlpForwardGraph(this.shape), this.threads)
     const out = await (await this.forwardLogits).run({ ...this.paramFeeds(members), ...this.indexFeeds(rows) })
     return out.logits.data as Float32Array
   }
 
-  /**
-   * Each member's loss and accuracy on `rows`; on the train set (`previous` given, the last ReLU
-   * pattern [K·N·hidden] or zeros) also min margin, share of active units, churn and the new pattern.
-   */
-  async metrics(members: MemberParams[], rows: RowFeed, previous?: Uint8Array): Promise<EvalMetrics> {
+  async metrics(members: MemberParams[] | undefined, rows: RowFeed, train = false): Promise<EvalMetrics> {
     const k = this.shape.members
     const feeds: Record<string, Ort.Tensor> = {
       ...this.paramFeeds(members),
       ...this.indexFeeds(rows),
       labels: new this.ort.Tensor('int64', rows.labels, [k, rows.rows]),
     }
-    if (previous) feeds.previous_active = new this.ort.Tensor('bool', previous, [k, rows.rows, this.shape.hidden])
-    return readMetrics(await (previous ? this.trainMetrics : this.testMetrics).run(feeds))
+    if (!train) return readMetrics(await this.testMetrics.run(feeds))
+    feeds.previous_active = this.previousPattern(rows)
+    return this.keepPattern(readMetrics(await this.trainMetrics.run(feeds)))
   }
 
   async dispose(): Promise<void> {

@@ -54,6 +54,16 @@ export function createModularSystem(c: RunConfig, params: ModelParam[], slot?: B
       return made.status
     },
     hostParams: () => fast?.params,
+    trainsOnDevice: () => fast?.batch.trainsOnDevice ?? false,
+    useOptimizer(optimizer) {
+      fast?.batch.setOptimizer(fast.member, optimizer)
+    },
+    deviceUpdate(step, withGradients) {
+      return fast!.batch.update(fast!.member, step, withGradients)
+    },
+    async pullHost() {
+      await fast?.batch.pull(fast.member)
+    },
     async fastGradients(step) {
       return fast!.batch.gradients(fast!.member, step)
     },

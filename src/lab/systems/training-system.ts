@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs'
 import type { FastPathStatus } from '../fast/embed-mlp-fast-path'
 import type { ModelParam, ParamSpec } from '../models/model'
+import type { HostOptimizer } from '../training/host-optimizer'
 
 /** Measurement tensors of one evaluation, computed inside the caller's tf.tidy. */
 export interface SystemMeasurements {
@@ -33,6 +34,17 @@ export interface TrainingSystem {
    * in place (the tf variables are refreshed from them when read). Undefined: tfjs trains.
    */
   hostParams?(): Record<string, Float32Array> | undefined
+  /**
+   * Whether the fast path trains on its device (the GPU): weights and optimizer state stay there,
+   * the trainer calls deviceUpdate instead of applying gradients, and pullHost before it reads hostParams.
+   */
+  trainsOnDevice?(): boolean
+  /** Hands the fast path the trainer's optimizer (its state and per-step constants). */
+  useOptimizer?(optimizer: HostOptimizer): void
+  /** One update on the device at step s; with `withGradients` also the gradients, read back. */
+  deviceUpdate?(step: number, withGradients: boolean): Promise<Record<string, Float32Array> | undefined>
+  /** Brings the device's weights and optimizer state into hostParams() and the optimizer. */
+  pullHost?(): Promise<void>
   /** The fast path's gradients at step s, by tensor name. */
   fastGradients?(step: number): Promise<Record<string, Float32Array>>
   /** The fast path's measurements at the host weights (replacing measure()), or undefined. */

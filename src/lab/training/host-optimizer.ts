@@ -35,6 +35,34 @@ export class HostOptimizer {
     return warmup > 0 ? lr * Math.min(1, (this.step + 1) / warmup) : lr
   }
 
+  /**
+   * For an optimizer that runs on a device (the GPU fast path): advances the step as apply() does
+   * and returns, per tensor, that update's constants in the order of OPT (fast/gpu/embed-mlp-wgsl.ts).
+   */
+  deviceConstants(): Record<string, number[]> {
+    const lr = this.learningRate()
+    this.step += 1
+    const { optimizer, beta1, beta2, eps, momentum } = this.config
+    const out: Record<string, number[]> = {}
+    for (const [name, wd] of this.decay) {
+      const sgd = optimizer === 'sgd'
+      out[name] = [
+        sgd ? 0 : 1,
+        lr,
+        wd,
+        beta1,
+        beta2,
+        eps,
+        lr / (1 - beta1 ** this.step),
+        Math.sqrt(1 - beta2 ** this.step),
+        optimizer === 'adamw' ? 1 - lr * wd : 1,
+        optimizer === 'adam' ? wd : 0,
+        sgd ? momentum : 0,
+      ]
+    }
+    return out
+  }
+
   /** Updates `params` in place from `grads` (both keyed by tensor name). */
   apply(params: Record<string, Float32Array>, grads: Record<string, Float32Array>): void {
     const lr = this.learningRate()
@@ -68,6 +96,11 @@ export class HostOptimizer {
         w[i] = w[i] * shrink - (stepSize * mi) / (Math.sqrt(vi) / sqrtBc2 + eps)
       }
     }
+  }
+
+  /** The state's arrays themselves (m then v; SGD: the momentum buffer, if any), for a device to fill. */
+  slotsOf(name: string): Float32Array[] {
+    return this.slots.get(name) ?? []
   }
 
   /** A copy of the state, for a checkpoint. */

@@ -84,6 +84,8 @@ export class Trainer {
   private hostOptimizer: HostOptimizer | undefined
   /** The host weights moved since the tf variables were last refreshed from them. */
   private variablesStale = false
+  /** The device trains (resident fast path) and is ahead of the host weights. */
+  private hostBehind = false
 
   constructor(
     readonly config: RunConfig,
@@ -122,6 +124,7 @@ export class Trainer {
       this.hostOptimizer = new HostOptimizer(this.config, Object.fromEntries(Object.entries(host).map(([n, a]) => [n, a.length])))
       // Carries a resumed checkpoint's state over from the tfjs optimizer, which loaded it.
       this.hostOptimizer.load(await this.optimizer.state())
+      this.system.useOptimizer?.(this.hostOptimizer)
     }
     return status
   }
@@ -201,7 +204,16 @@ export class Trainer {
   async trainSteps(count: number): Promise<void> {
     await this.engine()
     for (let i = 0; i < count; i++) await this.update(this.step++)
+    // Reading the weights back waits for the device's queued steps too.
+    await this.pullHost()
     await this.system.params[0].variable.data()
+  }
+
+  /** Brings the weights and optimizer state back from the device, when it trains them. */
+  private async pullHost(): Promise<void> {
+    if (!this.hostBehind) return
+    await this.system.pullHost!()
+    this.hostBehind = false
   }
 
   /**
@@ -210,6 +222,12 @@ export class Trainer {
    */
   private async update(s: number, withGradNorms = false): Promise<GroupNorms | undefined> {
     const host = this.system.hostParams?.()
+    if (host && this.hostOptimizer && this.system.trainsOnDevice?.()) {
+      const grads = await this.system.deviceUpdate!(s, withGradNorms)
+      this.hostBehind = true
+      this.variablesStale = true
+      return grads ? hostGroupNorms(this.system.params, grads) : undefined
+    }
     if (host && this.hostOptimizer) {
       const grads = await this.system.fastGradients!(s)
       const norms = withGradNorms ? hostGroupNorms(this.system.params, grads) : undefined
@@ -230,7 +248,9 @@ export class Trainer {
     const host = this.system.hostParams?.()
     if (!host || !this.variablesStale) return
     // A new tensor per assign: wasm caches packed weights per tensor, so memory is never rewritten.
-    for (const q of this.system.params) tf.tidy(() => q.variable.assign(tf.tensor(host[q.name], q.variable.shape)))
+    // Of a copy: some backends (webgpu) keep the array they are given and hand it back from data(),
+    // and the host arrays change in place.
+    for (const q of this.system.params) tf.tidy(() => q.variable.assign(tf.tensor(host[q.name].slice(), q.variable.shape)))
     this.variablesStale = false
   }
 
@@ -251,6 +271,7 @@ export class Trainer {
   /** Losses, accuracies, margin, norms and distance from init at the current weights. */
   async evaluate(): Promise<Record<string, number>> {
     await this.engine()
+    await this.pullHost()
     const hostMeasurements = await this.system.measureHost?.()
     const host = this.system.hostParams?.()
     const { metrics, pattern } = await evaluate({
@@ -269,6 +290,7 @@ export class Trainer {
 
   /** Copies every weight tensor to the host. */
   async readWeights(): Promise<TensorData[]> {
+    await this.pullHost()
     this.syncVariables()
     return Promise.all(
       this.system.params.map(async (q) => ({

@@ -1,0 +1,105 @@
+/// <reference types="@webgpu/types" />
+import { EMBED_MLP_TENSORS } from '../embed-mlp-graphs'
+import type { MemberParams } from '../embed-mlp-onnx'
+import { OPT } from './embed-mlp-wgsl'
+import { GpuKernels, type Pass } from './gpu-passes'
+import type { PackedLayout } from './packed-layout'
+
+/** One member's optimizer state by tensor name, as HostOptimizer keeps it: [m, v], [momentum] or []. */
+export type OptimizerSlots = Record<string, Float32Array[]>
+
+/** Submits in flight before train() waits for the GPU: enough to keep it fed, few enough to stay responsive. */
+const IN_FLIGHT = 16
+
+/**
+ * The optimizer of resident training on WebGPU: each member's first and second moments beside its
+ * weights on the device, and one kernel that updates them all (see OPTIMIZER).
+ */
+export class GpuOptimizer {
+  readonly pass: Pass
+  private readonly m: GPUBuffer
+  private readonly v: GPUBuffer
+  private readonly hyper: GPUBuffer
+  private readonly table: GPUBuffer
+  private readonly constants: Float32Array
+  private submitted = 0
+  private readonly queue: GPUQueue
+  /**
+   * Weights, m and v before the last update (batches only): in lockstep the first member's update
+   * moves every member, and the others may still read their state of the step before.
+   */
+  private readonly before?: GPUBuffer
+
+  constructor(
+    kernels: GpuKernels,
+    private readonly layout: PackedLayout,
+    private readonly buffers: { params: GPUBuffer; grads: GPUBuffer },
+  ) {
+    const device = kernels.device
+    this.queue = device.queue
+    const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST
+    const make = (bytes: number) => device.createBuffer({ size: Math.ceil(bytes / 16) * 16, usage })
+    this.m = make(layout.total * 4)
+    this.v = make(layout.total * 4)
+    const k = layout.shape.members
+    this.constants = new Float32Array(EMBED_MLP_TENSORS.length * k * OPT.width)
+    this.hyper = make(this.constants.byteLength)
+    if (k > 1) this.before = make(3 * layout.total * 4)
+    const table = layout.table()
+    this.table = make(table.byteLength)
+    device.queue.writeBuffer(this.table, 0, table)
+    this.pass = kernels.optimizer(layout.total, k, EMBED_MLP_TENSORS.length, buffers.params, buffers.grads, this.m, this.v, this.hyper, this.table)
+  }
+
+  /** Each member's state (absent slots start at zero, as a fresh optimizer's do). */
+  load(slots: OptimizerSlots[]): void {
+    for (const [index, buffer] of [this.m, this.v].entries()) {
+      const members = slots.map((s) => Object.fromEntries(EMBED_MLP_TENSORS.map((name) => [name, s[name]?.[index] ?? new Float32Array(this.layout.sizes[name])])))
+      this.queue.writeBuffer(buffer, 0, this.layout.pack(members))
+    }
+  }
+
+  /** The next update's constants, one record per member (HostOptimizer.deviceConstants). */
+  setConstants(perMember: Record<string, number[]>[]): void {
+    const k = this.layout.shape.members
+    EMBED_MLP_TENSORS.forEach((name, t) => perMember.forEach((c, member) => this.constants.set(c[name], (t * k + member) * OPT.width)))
+    this.queue.writeBuffer(this.hyper, 0, this.constants)
+  }
+
+  /** Records the copy of the state before the update (batches), ahead of the compute passes. */
+  keepBefore(encoder: GPUCommandEncoder): void {
+    if (!this.before) return
+    const bytes = this.layout.total * 4
+    ;[this.buffers.params, this.m, this.v].forEach((b, i) => encoder.copyBufferToBuffer(b, 0, this.before!, i * bytes, bytes))
+  }
+
+  /** Waits for the GPU every IN_FLIGHT submits, so the queue does not grow without bound. */
+  async throttle(): Promise<void> {
+    if (++this.submitted < IN_FLIGHT) return
+    this.submitted = 0
+    await this.queue.onSubmittedWorkDone()
+  }
+
+  /** Reads the weights and both moments back (`before`: as they were before the last update), as fresh arrays per member. */
+  async read(device: GPUDevice, before = false): Promise<{ params: MemberParams[]; slots: OptimizerSlots[] }> {
+    const bytes = this.layout.total * 4
+    const staging = device.createBuffer({ size: 3 * bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST })
+    const encoder = device.createCommandEncoder()
+    if (before) {
+      if (!this.before) throw new Error('only a batch keeps the state before its last update')
+      encoder.copyBufferToBuffer(this.before, 0, staging, 0, 3 * bytes)
+    } else [this.buffers.params, this.m, this.v].forEach((b, i) => encoder.copyBufferToBuffer(b, 0, staging, i * bytes, bytes))
+    device.queue.submit([encoder.finish()])
+    await staging.mapAsync(GPUMapMode.READ)
+    const all = new Float32Array(staging.getMappedRange().slice(0))
+    staging.destroy()
+    this.submitted = 0
+    const [params, m, v] = [0, 1, 2].map((i) => this.layout.unpack(all.subarray(i * this.layout.total, (i + 1) * this.layout.total)))
+    return { params, slots: m.map((mk, k) => Object.fromEntries(EMBED_MLP_TENSORS.map((name) => [name, [mk[name], v[k][name]]]))) }
+  }
+
+  dispose(): void {
+    for (const b of [this.m, this.v, this.hyper, this.table, this.pass.uniform]) b.destroy()
+    this.before?.destroy()
+  }
+}

@@ -1,0 +1,54 @@
+import { EMBED_MLP_TENSORS, memberShapes, type EmbedMlpShape } from '../embed-mlp-graphs'
+import type { MemberParams } from '../embed-mlp-onnx'
+
+/**
+ * Where each member's tensors sit in one packed device buffer: tensor by tensor, and within a
+ * tensor member by member (so a kernel's per-member stride is the tensor's size).
+ */
+export class PackedLayout {
+  readonly sizes: Record<string, number> = {}
+  readonly offsets: Record<string, number> = {}
+  readonly total: number
+
+  constructor(readonly shape: EmbedMlpShape) {
+    const shapes = memberShapes(shape)
+    let at = 0
+    for (const name of EMBED_MLP_TENSORS) {
+      this.sizes[name] = shapes[name].reduce((a, b) => a * b, 1)
+      this.offsets[name] = at
+      at += shape.members * this.sizes[name]
+    }
+    this.total = at
+  }
+
+  /** Packs K members' tensors into `into` (checked against the shape). */
+  pack(members: MemberParams[], into: Float32Array<ArrayBuffer> = new Float32Array(this.total)): Float32Array<ArrayBuffer> {
+    const k = this.shape.members
+    if (members.length !== k) throw new Error(`expected ${k} members, got ${members.length}`)
+    for (const name of EMBED_MLP_TENSORS) {
+      members.forEach((m, i) => {
+        const a = m[name]
+        if (a?.length !== this.sizes[name]) throw new Error(`${name} has ${a?.length ?? 0} values, expected ${this.sizes[name]}`)
+        into.set(a, this.offsets[name] + i * this.sizes[name])
+      })
+    }
+    return into
+  }
+
+  /** Views of each member's tensors in a packed array. */
+  unpack(flat: Float32Array): MemberParams[] {
+    return Array.from({ length: this.shape.members }, (_, i) => {
+      const out: MemberParams = {}
+      for (const name of EMBED_MLP_TENSORS) {
+        const from = this.offsets[name] + i * this.sizes[name]
+        out[name] = flat.subarray(from, from + this.sizes[name])
+      }
+      return out
+    })
+  }
+
+  /** Each tensor's (offset, per-member size), for the optimizer kernel. */
+  table(): Uint32Array {
+    return Uint32Array.from(EMBED_MLP_TENSORS.flatMap((name) => [this.offsets[name], this.sizes[name]]))
+  }
+}

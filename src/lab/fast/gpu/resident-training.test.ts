@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { useBackend } from '../../backends/select-backend'
+import { parseRunConfig, type RunConfig } from '../../../shared/run-config'
+import { trainInLockstep } from '../../training/lockstep'
+import { Trainer, type Checkpoint, type EvalRecord, type TensorData } from '../../training/trainer'
+import { EmbedMlpBatch } from '../embed-mlp-fast-path'
+import { gpuDevice } from './gpu-device'
+
+const member = (seed: number, over: Record<string, unknown> = {}): RunConfig =>
+  parseRunConfig({ p: 13, frac: 0.5, steps: 40, lr: 3e-3, d: 8, hidden: 24, eval_every: 10, checkpoint_every: 20, seed, ...over })
+
+interface Result {
+  evals: EvalRecord[]
+  weights: TensorData[]
+  checkpoints: Checkpoint[]
+  engine: string
+}
+
+async function train(backend: 'webgpu' | 'wasm', c: RunConfig, resume?: Checkpoint): Promise<Result> {
+  await useBackend(backend)
+  const t = new Trainer(c, resume)
+  const evals: EvalRecord[] = []
+  const checkpoints: Checkpoint[] = []
+  await t.run({ onEval: (r) => void evals.push(r), onCheckpoint: (k) => void checkpoints.push(k) })
+  const out = { evals, checkpoints, weights: await t.readWeights(), engine: (await t.engine()).reason }
+  t.dispose()
+  return out
+}
+
+function expectSameRun(a: Result, b: Result, digits: number): void {
+  expect(a.evals.map((e) => e.step)).toEqual(b.evals.map((e) => e.step))
+  a.evals.forEach((e, i) => {
+    for (const name of ['train_loss', 'test_loss', 'train_acc', 'relu_active', 'param_norm', 'grad_norm/head']) {
+      expect(e.metrics[name], `${name} at step ${e.step}`).toBeCloseTo(b.evals[i].metrics[name], digits)
+    }
+  })
+  a.weights.forEach((w, i) => w.data.forEach((v, j) => expect(Math.abs(v - b.weights[i].data[j])).toBeLessThan(10 ** -digits)))
+}
+
+const bitsEqual = (a: TensorData[], b: TensorData[]) => a.every((w, i) => Buffer.from(w.data.buffer, w.data.byteOffset, w.data.byteLength).equals(Buffer.from(b[i].data.buffer, b[i].data.byteOffset, b[i].data.byteLength)))
+
+// CI installs Mesa's EGL, so Dawn finds a (software) WebGPU device there and these always run.
+const gpuHere = process.env.CI ? true : (await gpuDevice()).device !== undefined
+if (!gpuHere) console.warn('resident-training.test: no WebGPU device here; CI runs these')
+
+describe.runIf(gpuHere)('training on the GPU (weights and optimizer resident on the device)', () => {
+  beforeAll(async () => {
+    await useBackend('webgpu')
+  })
+  afterAll(async () => {
+    await useBackend('wasm')
+  })
+
+  for (const [label, over] of [
+    ['AdamW, full batch', { wd: 1 }],
+    ['Adam with coupled decay, minibatches', { wd: 0.5, optimizer: 'adam', batch_size: 20 }],
+    ['SGD with momentum and warmup', { wd: 0.1, optimizer: 'sgd', lr: 0.3, momentum: 0.9, warmup: 5 }],
+  ] as const) {
+    it(`matches the CPU fast path and plain tfjs: ${label}`, async () => {
+      const gpu = await train('webgpu', member(1, over))
+      expect(gpu.engine).toMatch(/WGSL/)
+      expectSameRun(gpu, await train('wasm', member(1, over)), 3)
+      expectSameRun(gpu, await train('wasm', member(1, { ...over, fast_path: 'off' })), 3)
+      expect(gpu.evals.at(-1)!.metrics.train_loss).toBeLessThan(gpu.evals[0].metrics.train_loss - 0.01)
+    }, 120_000)
+  }
+
+  it('resumes from a checkpoint to the bit-identical run', async () => {
+    const c = member(2, { wd: 1 })
+    const whole = await train('webgpu', c)
+    expect(whole.checkpoints.map((k) => k.step)).toEqual([20, 40])
+    // The checkpoint carries the device's optimizer state: without it the resumed run would differ.
+    expect(Math.max(...whole.checkpoints[0].optimizer.slots.W_in[1])).toBeGreaterThan(0)
+    const resumed = await train('webgpu', c, whole.checkpoints[0])
+    expect(resumed.evals[0].step).toBe(20)
+    expect(bitsEqual(resumed.weights, whole.weights)).toBe(true)
+  }, 120_000)
+
+  it('K runs batched on the device equal the same runs trained alone there', async () => {
+    const configs = [member(3, { wd: 0.5 }), member(4, { wd: 2, init_scale: 0.7 }), member(5, { wd: 1, lr: 1e-3, optimizer: 'adam' })]
+    await useBackend('webgpu')
+    const { batch, status } = await EmbedMlpBatch.create(configs)
+    expect(status.reason).toMatch(/WGSL.*3 runs batched/)
+    const trainers = configs.map((c, k) => new Trainer(c, undefined, { batch: batch!, member: k }))
+    const evals: EvalRecord[][] = configs.map(() => [])
+    await trainInLockstep(
+      trainers,
+      evals.map((list) => ({ onEval: (r: EvalRecord) => void list.push(r) })),
+    )
+    for (const [k, c] of configs.entries()) {
+      const batched: Result = { evals: evals[k], weights: await trainers[k].readWeights(), checkpoints: [], engine: '' }
+      const single = await train('webgpu', c)
+      expectSameRun(batched, single, 5)
+      expectSameRun(batched, await train('wasm', { ...c, fast_path: 'off' }), 3)
+    }
+    trainers.forEach((t) => t.dispose())
+    await batch!.dispose()
+  }, 120_000)
+})
