@@ -35,6 +35,6 @@ export interface ResidentEngine {
   load(members: MemberParams[], slots: OptimizerSlots[]): Promise<void>
   /** One update per member (`gradientsReady`: this round's gradients are already on the device). */
   train(rows: RowFeed, constants: Record<string, number[]>[], gradientsReady: boolean): Promise<void>
-  /** The weights and optimizer state the device holds (`before`: before the last update, kept for batches). */
-  readState(before?: boolean): Promise<{ params: MemberParams[]; slots: OptimizerSlots[] }>
+  /** The weights the device holds, and the optimizer state with `withSlots` (`before`: before the last update, kept for batches). */
+  readState(before?: boolean, withSlots?: boolean): Promise<{ params: MemberParams[]; slots?: OptimizerSlots[] }>
 }

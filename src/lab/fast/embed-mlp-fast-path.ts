@@ -79,8 +79,10 @@ export class EmbedMlpBatch {
   private deviceRound = 0
   private readonly memberRound: number[] = []
   private readonly hostRound: number[] = []
+  /** The update each member's optimizer state reflects (read only for checkpoints: it is twice the weights' size). */
+  private readonly slotRound: number[] = []
   /** The last state read back, by round, so members of one round share one readback. */
-  private lastRead?: { round: number; state: Promise<{ params: MemberParams[]; slots: Record<string, Float32Array[]>[] }> }
+  private lastRead?: { round: number; withSlots: boolean; state: Promise<{ params: MemberParams[]; slots?: Record<string, Float32Array[]>[] }> }
   /** The gradients of this round, on the device and read back, from an evaluation's combined pass. */
   private roundGradients?: MemberParams[]
 
@@ -176,16 +178,21 @@ export class EmbedMlpBatch {
    * training), as of the updates member k has taken: in a round, the first member's call has moved
    * every member on the device, and the others still read the state from before it.
    */
-  async pull(k: number): Promise<void> {
+  async pull(k: number, withSlots: boolean): Promise<void> {
     const round = this.memberRound[k] ?? 0
-    if ((this.hostRound[k] ?? 0) === round) return
+    const slotsNeeded = withSlots && (this.slotRound[k] ?? 0) !== round
+    if ((this.hostRound[k] ?? 0) === round && !slotsNeeded) return
     if (round < this.deviceRound - 1) throw new Error(`member ${k} fell more than one update behind its batch`)
-    if (this.lastRead?.round !== round) this.lastRead = { round, state: this.engine.resident!.readState(round < this.deviceRound) }
+    if (this.lastRead?.round !== round || (slotsNeeded && !this.lastRead.withSlots)) {
+      this.lastRead = { round, withSlots: slotsNeeded, state: this.engine.resident!.readState(round < this.deviceRound, slotsNeeded) }
+    }
     const state = await this.lastRead.state
     const m = this.members[k]
     for (const [name, a] of Object.entries(m.params!)) a.set(state.params[k][name])
-    for (const [name, slots] of Object.entries(state.slots[k])) m.optimizer!.slotsOf(name).forEach((a, i) => a.set(slots[i]))
     this.hostRound[k] = round
+    if (!slotsNeeded) return
+    for (const [name, slots] of Object.entries(state.slots![k])) m.optimizer!.slotsOf(name).forEach((a, i) => a.set(slots[i]))
+    this.slotRound[k] = round
   }
 
   /** Every member's full train and test sets as graph feeds, built once all members have joined. */

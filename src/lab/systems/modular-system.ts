@@ -61,8 +61,8 @@ export function createModularSystem(c: RunConfig, params: ModelParam[], slot?: B
     deviceUpdate(step, withGradients) {
       return fast!.batch.update(fast!.member, step, withGradients)
     },
-    async pullHost() {
-      await fast?.batch.pull(fast.member)
+    async pullHost(withOptimizer) {
+      await fast?.batch.pull(fast.member, withOptimizer)
     },
     async fastGradients(step) {
       return fast!.batch.gradients(fast!.member, step)

@@ -43,8 +43,8 @@ export interface TrainingSystem {
   useOptimizer?(optimizer: HostOptimizer): void
   /** One update on the device at step s; with `withGradients` also the gradients, read back. */
   deviceUpdate?(step: number, withGradients: boolean): Promise<Record<string, Float32Array> | undefined>
-  /** Brings the device's weights and optimizer state into hostParams() and the optimizer. */
-  pullHost?(): Promise<void>
+  /** Brings the device's weights into hostParams(), and with `withOptimizer` its state into the optimizer. */
+  pullHost?(withOptimizer: boolean): Promise<void>
   /** The fast path's gradients at step s, by tensor name. */
   fastGradients?(step: number): Promise<Record<string, Float32Array>>
   /** The fast path's measurements at the host weights (replacing measure()), or undefined. */

@@ -84,8 +84,9 @@ export class Trainer {
   private hostOptimizer: HostOptimizer | undefined
   /** The host weights moved since the tf variables were last refreshed from them. */
   private variablesStale = false
-  /** The device trains (resident fast path) and is ahead of the host weights. */
+  /** The device trains (resident fast path) and is ahead of the host weights, and of the host optimizer state. */
   private hostBehind = false
+  private optimizerBehind = false
 
   constructor(
     readonly config: RunConfig,
@@ -209,11 +210,12 @@ export class Trainer {
     await this.system.params[0].variable.data()
   }
 
-  /** Brings the weights and optimizer state back from the device, when it trains them. */
-  private async pullHost(): Promise<void> {
-    if (!this.hostBehind) return
-    await this.system.pullHost!()
+  /** Brings the weights (and with `withOptimizer` the optimizer state) back from the device, when it trains them. */
+  private async pullHost(withOptimizer = false): Promise<void> {
+    if (!this.hostBehind && !(withOptimizer && this.optimizerBehind)) return
+    await this.system.pullHost!(withOptimizer)
     this.hostBehind = false
+    if (withOptimizer) this.optimizerBehind = false
   }
 
   /**
@@ -225,6 +227,7 @@ export class Trainer {
     if (host && this.hostOptimizer && this.system.trainsOnDevice?.()) {
       const grads = await this.system.deviceUpdate!(s, withGradNorms)
       this.hostBehind = true
+      this.optimizerBehind = true
       this.variablesStale = true
       return grads ? hostGroupNorms(this.system.params, grads) : undefined
     }
@@ -302,6 +305,7 @@ export class Trainer {
   }
 
   async checkpoint(wallSeconds: number): Promise<Checkpoint> {
+    await this.pullHost(true)
     const params: Record<string, Float32Array> = {}
     for (const w of await this.readWeights()) params[w.name] = w.data
     const optimizer = this.hostOptimizer ? this.hostOptimizer.state() : await this.optimizer.state()

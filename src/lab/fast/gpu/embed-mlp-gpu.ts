@@ -248,11 +248,11 @@ export class EmbedMlpGpu implements EmbedMlpEngine, ResidentEngine {
     })
   }
 
-  /** The weights and optimizer state the device holds, per member (`before`: before the last update; batches only). */
-  readState(before = false): Promise<{ params: MemberParams[]; slots: OptimizerSlots[] }> {
+  /** The weights the device holds, per member, and with `withSlots` the optimizer state (`before`: before the last update; batches only). */
+  readState(before = false, withSlots = true): Promise<{ params: MemberParams[]; slots?: OptimizerSlots[] }> {
     return this.serial(async () => {
       if (!this.optimizer) throw new Error('nothing was loaded for training on the device')
-      return this.optimizer.read(this.device, before)
+      return this.optimizer.read(this.device, before, withSlots)
     })
   }
 

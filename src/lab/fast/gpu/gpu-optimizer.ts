@@ -80,21 +80,26 @@ export class GpuOptimizer {
     await this.queue.onSubmittedWorkDone()
   }
 
-  /** Reads the weights and both moments back (`before`: as they were before the last update), as fresh arrays per member. */
-  async read(device: GPUDevice, before = false): Promise<{ params: MemberParams[]; slots: OptimizerSlots[] }> {
+  /**
+   * Reads the weights back, and both moments with `withSlots` (`before`: as they were before the
+   * last update), as fresh arrays per member.
+   */
+  async read(device: GPUDevice, before: boolean, withSlots: boolean): Promise<{ params: MemberParams[]; slots?: OptimizerSlots[] }> {
     const bytes = this.layout.total * 4
-    const staging = device.createBuffer({ size: 3 * bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST })
+    const parts = withSlots ? 3 : 1
+    const staging = device.createBuffer({ size: parts * bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST })
     const encoder = device.createCommandEncoder()
     if (before) {
       if (!this.before) throw new Error('only a batch keeps the state before its last update')
-      encoder.copyBufferToBuffer(this.before, 0, staging, 0, 3 * bytes)
-    } else [this.buffers.params, this.m, this.v].forEach((b, i) => encoder.copyBufferToBuffer(b, 0, staging, i * bytes, bytes))
+      encoder.copyBufferToBuffer(this.before, 0, staging, 0, parts * bytes)
+    } else [this.buffers.params, this.m, this.v].slice(0, parts).forEach((b, i) => encoder.copyBufferToBuffer(b, 0, staging, i * bytes, bytes))
     device.queue.submit([encoder.finish()])
     await staging.mapAsync(GPUMapMode.READ)
     const all = new Float32Array(staging.getMappedRange().slice(0))
     staging.destroy()
     this.submitted = 0
-    const [params, m, v] = [0, 1, 2].map((i) => this.layout.unpack(all.subarray(i * this.layout.total, (i + 1) * this.layout.total)))
+    const [params, m, v] = Array.from({ length: parts }, (_, i) => this.layout.unpack(all.subarray(i * this.layout.total, (i + 1) * this.layout.total)))
+    if (!withSlots) return { params }
     return { params, slots: m.map((mk, k) => Object.fromEntries(EMBED_MLP_TENSORS.map((name) => [name, [mk[name], v[k][name]]]))) }
   }
 
