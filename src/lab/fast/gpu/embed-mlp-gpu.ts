@@ -21,7 +21,12 @@ interface Plan {
   logits: GPUBuffer
   stats: GPUBuffer
   dhidden?: GPUBuffer
+  /** Partial products of dW_out over chunks of pairs (split-K), when the train set is long. */
+  partial?: { buffer: GPUBuffer; splits: number; chunk: number }
 }
+
+/** Pairs per chunk of dW_out's inner dimension (a multiple of the GEMM's 16-deep tiles). */
+const SPLIT_CHUNK = 512
 
 // Read when buffers are made: the GPUBufferUsage global exists only once Dawn is set up.
 const storage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST
@@ -126,7 +131,10 @@ export class EmbedMlpGpu implements EmbedMlpEngine, ResidentEngine {
     const logits = this.buffer(K * N * p)
     const stats = this.buffer(K * N * STAT.width)
     const dhidden = feed.segA ? this.buffer(K * N * H) : undefined
-    plan = { rows: N, seg, idx, hidden, logits, stats, dhidden, scratch: [idx, hidden, logits, stats, ...(dhidden ? [dhidden] : [])], passes: new Map() }
+    const splits = Math.ceil(N / SPLIT_CHUNK)
+    const partial = dhidden && splits > 1 ? { buffer: this.buffer(K * splits * H * p), splits, chunk: SPLIT_CHUNK } : undefined
+    const scratch = [idx, hidden, logits, stats, ...(dhidden ? [dhidden] : []), ...(partial ? [partial.buffer] : [])]
+    plan = { rows: N, seg, idx, hidden, logits, stats, dhidden, partial, scratch, passes: new Map() }
     this.plans.set(feed, plan)
     if (this.plans.size > PLANS_KEPT) {
       const [oldest, old] = this.plans.entries().next().value!
@@ -163,9 +171,17 @@ export class EmbedMlpGpu implements EmbedMlpEngine, ResidentEngine {
     if (step) {
       if (!plan.dhidden) throw new Error('a training step needs a feed made with targets (makeRowFeed(…, true))')
       const dh = plan.dhidden
+      const dWout = { M: H, N: P, Kd: N, flags: 1, lda: H, aStride: N * H, ldb: P, bStride: N * P }
+      const split = plan.partial
       list.push(
-        // The logits now hold d(loss)/d(logits).
-        k.gemm({ M: H, N: P, Kd: N, flags: 1, lda: H, aStride: N * H, ldb: P, bStride: N * P, cOff: o.W_out, ldc: P, cStride: s.W_out }, K, plan.hidden, plan.logits, grads, params),
+        // The logits now hold d(loss)/d(logits). dW_out = Hᵀ·dlogits sums over every pair: in
+        // chunks side by side, then the chunks in order, when there are many pairs.
+        ...(split
+          ? [
+              k.gemm({ ...dWout, ldc: P, cStride: split.splits * H * P, splits: split.splits, kChunk: split.chunk, cSplit: H * P }, K, plan.hidden, plan.logits, split.buffer, params),
+              k.columnSum({ K, rows: split.splits, cols: H * P, inOff: 0, inStride: split.splits * H * P, outOff: o.W_out, outStride: H * P, seg: 0 }, split.buffer, grads),
+            ]
+          : [k.gemm({ ...dWout, cOff: o.W_out, ldc: P, cStride: s.W_out }, K, plan.hidden, plan.logits, grads, params)]),
         k.columnSum({ K, rows: N, cols: P, inOff: 0, inStride: N * P, outOff: o.b_out, outStride: P, seg: 0 }, plan.logits, grads),
         k.gemm({ M: N, N: H, Kd: P, flags: 2 | t(EPILOGUE.mask), lda: P, aStride: N * P, bOff: o.W_out, ldb: P, bStride: s.W_out, ldc: H, cStride: N * H, ldx: H, xStride: N * H }, K, plan.logits, params, dh, plan.hidden),
         k.segmentSum({ K, rows: K * N, cols: H, inOff: 3 * K * N, inStride: 0, outOff: 0, outStride: 0, seg: plan.seg }, 2 * K * P, dh, plan.idx, dtables),

@@ -5,8 +5,13 @@
 /** Flags of the GEMM kernel's epilogue (bits 2–3 of `flags`). */
 export const EPILOGUE = { none: 0, bias: 1, mask: 2, accumulate: 3 } as const
 
-/** The GEMM kernel's uniform block, in the order of its fields (16 u32). */
-export const GEMM_FIELDS = ['M', 'N', 'Kd', 'flags', 'aOff', 'lda', 'aStride', 'bOff', 'ldb', 'bStride', 'cOff', 'ldc', 'cStride', 'xOff', 'ldx', 'xStride'] as const
+/**
+ * The GEMM kernel's uniform block, in the order of its fields (20 u32). `splits` > 1 cuts the inner
+ * dimension into chunks of `kChunk`, each workgroup z = member·splits + split writing its partial
+ * product `cSplit` apart (summed afterwards in order, by COLUMN_SUM): a long inner dimension then
+ * fills the GPU instead of a few workgroups.
+ */
+export const GEMM_FIELDS = ['M', 'N', 'Kd', 'flags', 'aOff', 'lda', 'aStride', 'bOff', 'ldb', 'bStride', 'cOff', 'ldc', 'cStride', 'xOff', 'ldx', 'xStride', 'splits', 'kChunk', 'cSplit', 'pad'] as const
 export type GemmParams = Record<(typeof GEMM_FIELDS)[number], number>
 
 /** Output tile of one GEMM workgroup (TILE × TILE, 16 × 16 threads of 4 × 4 outputs). */
@@ -30,20 +35,21 @@ const TK = 16u;
 var<workgroup> As: array<f32, 1024>; // [TK][TM]
 var<workgroup> Bs: array<f32, 1024>; // [TK][TM]
 
-fn loadA(base: u32, i: u32, l: u32) -> f32 {
-  if (i >= g.M || l >= g.Kd) { return 0.0; }
+fn loadA(base: u32, i: u32, l: u32, end: u32) -> f32 {
+  if (i >= g.M || l >= end) { return 0.0; }
   if ((g.flags & 1u) != 0u) { return A[base + l * g.lda + i]; }
   return A[base + i * g.lda + l];
 }
-fn loadB(base: u32, l: u32, j: u32) -> f32 {
-  if (l >= g.Kd || j >= g.N) { return 0.0; }
+fn loadB(base: u32, l: u32, j: u32, end: u32) -> f32 {
+  if (l >= end || j >= g.N) { return 0.0; }
   if ((g.flags & 2u) != 0u) { return B[base + j * g.ldb + l]; }
   return B[base + l * g.ldb + j];
 }
 
 @compute @workgroup_size(16, 16)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let m = wg.z;
+  let m = wg.z / g.splits;
+  let split = wg.z % g.splits;
   let row0 = wg.y * TM;
   let col0 = wg.x * TM;
   let t = lid.y * 16u + lid.x;
@@ -51,17 +57,19 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   let bBase = g.bOff + m * g.bStride;
   let transA = (g.flags & 1u) != 0u;
   let transB = (g.flags & 2u) != 0u;
+  let kStart = split * g.kChunk;
+  let kEnd = min(g.Kd, kStart + g.kChunk);
   var acc: array<f32, 16>;
-  for (var k0 = 0u; k0 < g.Kd; k0 += TK) {
+  for (var k0 = kStart; k0 < kEnd; k0 += TK) {
     for (var e = 0u; e < 4u; e++) {
       let idx = t + e * 256u;
       // Neighbouring threads read neighbouring addresses, whichever way the operand is stored.
       var kk = idx / TM; var ii = idx % TM;
       if (!transA) { ii = idx / TK; kk = idx % TK; }
-      As[kk * TM + ii] = loadA(aBase, row0 + ii, k0 + kk);
+      As[kk * TM + ii] = loadA(aBase, row0 + ii, k0 + kk, kEnd);
       var kb = idx / TM; var jj = idx % TM;
       if (transB) { jj = idx / TK; kb = idx % TK; }
-      Bs[kb * TM + jj] = loadB(bBase, k0 + kb, col0 + jj);
+      Bs[kb * TM + jj] = loadB(bBase, k0 + kb, col0 + jj, kEnd);
     }
     workgroupBarrier();
     for (var kk = 0u; kk < TK; kk++) {
@@ -84,7 +92,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
     for (var c = 0u; c < 4u; c++) {
       let j = col0 + lid.x * 4u + c;
       if (j >= g.N) { continue; }
-      let at = g.cOff + m * g.cStride + i * g.ldc + j;
+      let at = g.cOff + m * g.cStride + split * g.cSplit + i * g.ldc + j;
       var v = acc[r * 4u + c];
       if (epilogue == 1u) { v = v + X[g.xOff + m * g.xStride + j]; }
       else if (epilogue == 2u) { v = select(0.0, v, X[g.xOff + m * g.xStride + i * g.ldx + j] > 0.0); }

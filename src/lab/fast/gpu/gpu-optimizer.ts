@@ -8,8 +8,8 @@ import type { PackedLayout } from './packed-layout'
 /** One member's optimizer state by tensor name, as HostOptimizer keeps it: [m, v], [momentum] or []. */
 export type OptimizerSlots = Record<string, Float32Array[]>
 
-/** Submits in flight before train() waits for the GPU: enough to keep it fed, few enough to stay responsive. */
-const IN_FLIGHT = 16
+/** Steps in flight before train() waits for the oldest: enough to keep the GPU fed, few enough to stay responsive. */
+const IN_FLIGHT = 8
 
 /**
  * The optimizer of resident training on WebGPU: each member's first and second moments beside its
@@ -22,7 +22,8 @@ export class GpuOptimizer {
   private readonly hyper: GPUBuffer
   private readonly table: GPUBuffer
   private readonly constants: Float32Array
-  private submitted = 0
+  /** When each step in flight is done, oldest first: waiting on the oldest never drains the queue. */
+  private readonly inFlight: Promise<unknown>[] = []
   private readonly queue: GPUQueue
   /**
    * Weights, m and v before the last update (batches only): in lockstep the first member's update
@@ -73,11 +74,10 @@ export class GpuOptimizer {
     ;[this.buffers.params, this.m, this.v].forEach((b, i) => encoder.copyBufferToBuffer(b, 0, this.before!, i * bytes, bytes))
   }
 
-  /** Waits for the GPU every IN_FLIGHT submits, so the queue does not grow without bound. */
+  /** Call after each step's submit: waits while IN_FLIGHT steps are queued, so the queue does not grow without bound. */
   async throttle(): Promise<void> {
-    if (++this.submitted < IN_FLIGHT) return
-    this.submitted = 0
-    await this.queue.onSubmittedWorkDone()
+    this.inFlight.push(this.queue.onSubmittedWorkDone())
+    if (this.inFlight.length > IN_FLIGHT) await this.inFlight.shift()
   }
 
   /**
@@ -97,7 +97,8 @@ export class GpuOptimizer {
     await staging.mapAsync(GPUMapMode.READ)
     const all = new Float32Array(staging.getMappedRange().slice(0))
     staging.destroy()
-    this.submitted = 0
+    // The readback waited for every step before it.
+    this.inFlight.length = 0
     const [params, m, v] = Array.from({ length: parts }, (_, i) => this.layout.unpack(all.subarray(i * this.layout.total, (i + 1) * this.layout.total)))
     if (!withSlots) return { params }
     return { params, slots: m.map((mk, k) => Object.fromEntries(EMBED_MLP_TENSORS.map((name) => [name, [mk[name], v[k][name]]]))) }

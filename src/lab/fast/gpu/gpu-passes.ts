@@ -57,12 +57,12 @@ export class GpuKernels {
 
   /** C = op(A)·op(B) (+ epilogue) for `members` members; `x` is the bias or mask operand. */
   gemm(q: Partial<GemmParams> & Pick<GemmParams, 'M' | 'N' | 'Kd'>, members: number, a: GPUBuffer, b: GPUBuffer, c: GPUBuffer, x: GPUBuffer): Pass {
-    const full: GemmParams = { flags: 0, aOff: 0, lda: 0, aStride: 0, bOff: 0, ldb: 0, bStride: 0, cOff: 0, ldc: 0, cStride: 0, xOff: 0, ldx: 0, xStride: 0, ...q }
+    const full: GemmParams = { flags: 0, aOff: 0, lda: 0, aStride: 0, bOff: 0, ldb: 0, bStride: 0, cOff: 0, ldc: 0, cStride: 0, xOff: 0, ldx: 0, xStride: 0, splits: 1, kChunk: q.Kd, cSplit: 0, pad: 0, ...q }
     return this.pass(
       'gemm',
       GEMM_FIELDS.map((f) => full[f]),
       [a, b, c, x],
-      [Math.ceil(q.N / TILE), Math.ceil(q.M / TILE), members],
+      [Math.ceil(q.N / TILE), Math.ceil(q.M / TILE), members * full.splits],
     )
   }
 
