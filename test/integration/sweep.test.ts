@@ -54,8 +54,9 @@ describe('sweeps', () => {
     }
     child.kill('SIGKILL')
     await result
-    // The orphaned worker notices its host is gone and stops at a checkpoint.
-    for (let i = 0; i < 300; i++) {
+    // The orphaned worker notices its host is gone and stops at a checkpoint. On a loaded CI machine
+    // (other test files training beside it) that took over 30 s once, so wait up to 2 minutes.
+    for (let i = 0; i < 1200; i++) {
       await new Promise((r) => setTimeout(r, 100))
       // Every run the worker held (one, or the whole batch) has recorded how it ended.
       if (!read<{ id: number }>("SELECT id FROM runs WHERE status = 'running'").length) break
