@@ -37,7 +37,7 @@ export class HostOptimizer {
 
   /**
    * For an optimizer that runs on a device (the GPU fast path): advances the step as apply() does
-   * and returns, per tensor, that update's constants in the order of OPT (fast/gpu/embed-mlp-wgsl.ts).
+   * and returns, per tensor, that update's constants in the order of OPT (fast/gpu/optimizer-wgsl.ts).
    */
   deviceConstants(): Record<string, number[]> {
     const lr = this.learningRate()

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
+import { expectSameRun } from '../../../test/helpers/expect-same-run'
 import { useBackend } from '../backends/select-backend'
 import { parseRunConfig, type RunConfig } from '../../shared/run-config'
 import { EmbedMlpBatch } from '../fast/embed-mlp-fast-path'
@@ -21,16 +22,6 @@ async function alone(c: RunConfig): Promise<Result> {
   const out = { evals, weights: await t.readWeights(), engine: (await t.engine()).reason }
   t.dispose()
   return out
-}
-
-function expectSameRun(a: Result, b: Result, tol: number): void {
-  expect(a.evals.map((e) => e.step)).toEqual(b.evals.map((e) => e.step))
-  a.evals.forEach((e, i) => {
-    for (const name of ['train_loss', 'test_loss', 'train_acc', 'relu_active', 'param_norm', 'grad_norm/head']) {
-      expect(e.metrics[name], `${name} at step ${e.step}`).toBeCloseTo(b.evals[i].metrics[name], tol)
-    }
-  })
-  a.weights.forEach((w, i) => w.data.forEach((v, j) => expect(Math.abs(v - b.weights[i].data[j])).toBeLessThan(10 ** -tol)))
 }
 
 describe('batched runs (fast path, lockstep) against runs trained alone', () => {

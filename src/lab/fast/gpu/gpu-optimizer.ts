@@ -1,7 +1,7 @@
 /// <reference types="@webgpu/types" />
 import { EMBED_MLP_TENSORS } from '../embed-mlp-graphs'
 import type { MemberParams } from '../embed-mlp-onnx'
-import { OPT } from './embed-mlp-wgsl'
+import { OPT } from './optimizer-wgsl'
 import { GpuKernels, type Pass } from './gpu-passes'
 import type { PackedLayout } from './packed-layout'
 

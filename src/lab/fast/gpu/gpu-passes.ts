@@ -5,7 +5,6 @@ import {
   GEMM_FIELDS,
   HIDDEN,
   MEMBER_REDUCE,
-  OPTIMIZER,
   ROW_FIELDS,
   ROWS,
   SEGMENT_SUM,
@@ -15,6 +14,7 @@ import {
   type RowParams,
   type SumParams,
 } from './embed-mlp-wgsl'
+import { OPTIMIZER } from './optimizer-wgsl'
 
 /** One compute dispatch, ready to record: its pipeline, bindings and grid. */
 export interface Pass {

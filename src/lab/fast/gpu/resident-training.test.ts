@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { expectSameRun } from '../../../../test/helpers/expect-same-run'
 import { useBackend } from '../../backends/select-backend'
 import { parseRunConfig, type RunConfig } from '../../../shared/run-config'
 import { trainInLockstep } from '../../training/lockstep'
@@ -25,16 +26,6 @@ async function train(backend: 'webgpu' | 'wasm', c: RunConfig, resume?: Checkpoi
   const out = { evals, checkpoints, weights: await t.readWeights(), engine: (await t.engine()).reason }
   t.dispose()
   return out
-}
-
-function expectSameRun(a: Result, b: Result, digits: number): void {
-  expect(a.evals.map((e) => e.step)).toEqual(b.evals.map((e) => e.step))
-  a.evals.forEach((e, i) => {
-    for (const name of ['train_loss', 'test_loss', 'train_acc', 'relu_active', 'param_norm', 'grad_norm/head']) {
-      expect(e.metrics[name], `${name} at step ${e.step}`).toBeCloseTo(b.evals[i].metrics[name], digits)
-    }
-  })
-  a.weights.forEach((w, i) => w.data.forEach((v, j) => expect(Math.abs(v - b.weights[i].data[j])).toBeLessThan(10 ** -digits)))
 }
 
 const bitsEqual = (a: TensorData[], b: TensorData[]) => a.every((w, i) => Buffer.from(w.data.buffer, w.data.byteOffset, w.data.byteLength).equals(Buffer.from(b[i].data.buffer, b[i].data.byteOffset, b[i].data.byteLength)))
