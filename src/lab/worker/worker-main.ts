@@ -20,6 +20,9 @@ export function workerMain(): void {
   // With the host gone its pipes are closed: a stray console write must not kill the worker before
   // it has checkpointed and recorded how the run ended.
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => (stop = true))
+  // Likewise an event sent just as the host dies: process.send reports the broken channel as an
+  // 'error' event on process, which would otherwise crash the worker unrecorded.
+  process.on('error', () => (stop = true))
   process.on('message', (cmd: WorkerCommand) => {
     if (cmd.type === 'cancel') stop = true
     if (cmd.type === 'start' || cmd.type === 'start-batch') {
