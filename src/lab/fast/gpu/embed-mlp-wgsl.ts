@@ -231,6 +231,35 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 `
 
 /**
+ * COLUMN_SUM for many rows (a bias gradient over every pair): one workgroup per (column, member),
+ * its threads striding over the rows, then a fixed-order tree. One thread walking thousands of rows
+ * in turn took about a millisecond of latency per step.
+ */
+export const COLUMN_SUM_TREE = /* wgsl */ `
+${SUM_STRUCT}
+@group(0) @binding(0) var<uniform> s: S;
+@group(0) @binding(1) var<storage, read> src: array<f32>;
+@group(0) @binding(2) var<storage, read_write> dst: array<f32>;
+
+var<workgroup> part: array<f32, 256>;
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let c = wg.x;
+  let k = wg.y;
+  var total = 0.0;
+  for (var i = lid.x; i < s.rows; i += 256u) { total += src[s.inOff + k * s.inStride + i * s.cols + c]; }
+  part[lid.x] = total;
+  workgroupBarrier();
+  for (var half = 128u; half > 0u; half >>= 1u) {
+    if (lid.x < half) { part[lid.x] += part[lid.x + half]; }
+    workgroupBarrier();
+  }
+  if (lid.x == 0u) { dst[s.outOff + k * s.outStride + c] = part[0]; }
+}
+`
+
+/**
  * The tables' gradients: for each stacked token row t (of both halves, 2·K·p), the sum of dZ over
  * the pairs listed for it in the padded index table (pad ≥ K·N), in list order. This is the
  * scatter-add of the per-token trick, written as a gather so its order is fixed.

@@ -1,6 +1,7 @@
 /// <reference types="@webgpu/types" />
 import {
   COLUMN_SUM,
+  COLUMN_SUM_TREE,
   GEMM,
   GEMM_FIELDS,
   HIDDEN,
@@ -31,16 +32,16 @@ const MAX_GRID = 65535
 export class GpuKernels {
   private constructor(
     readonly device: GPUDevice,
-    private readonly pipelines: Record<'gemm' | 'hidden' | 'rows' | 'columnSum' | 'segmentSum' | 'memberReduce' | 'optimizer', GPUComputePipeline>,
+    private readonly pipelines: Record<'gemm' | 'hidden' | 'rows' | 'columnSum' | 'columnSumTree' | 'segmentSum' | 'memberReduce' | 'optimizer', GPUComputePipeline>,
   ) {}
 
   static async compile(device: GPUDevice): Promise<GpuKernels> {
     const make = (code: string) =>
       device.createComputePipelineAsync({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } })
-    const [gemm, hidden, rows, columnSum, segmentSum, memberReduce, optimizer] = await Promise.all(
-      [GEMM, HIDDEN, ROWS, COLUMN_SUM, SEGMENT_SUM, MEMBER_REDUCE, OPTIMIZER].map(make),
+    const [gemm, hidden, rows, columnSum, columnSumTree, segmentSum, memberReduce, optimizer] = await Promise.all(
+      [GEMM, HIDDEN, ROWS, COLUMN_SUM, COLUMN_SUM_TREE, SEGMENT_SUM, MEMBER_REDUCE, OPTIMIZER].map(make),
     )
-    return new GpuKernels(device, { gemm, hidden, rows, columnSum, segmentSum, memberReduce, optimizer })
+    return new GpuKernels(device, { gemm, hidden, rows, columnSum, columnSumTree, segmentSum, memberReduce, optimizer })
   }
 
   private pass(kind: keyof GpuKernels['pipelines'], values: number[], buffers: GPUBuffer[], grid: [number, number, number]): Pass {
@@ -76,7 +77,9 @@ export class GpuKernels {
     return this.pass('rows', ROW_FIELDS.map((f) => q[f]), [logits, idx, stats], [x, Math.ceil(groups / x), 1])
   }
 
+  /** Column sums over `rows` rows: a thread per column for few rows, a workgroup per column for many. */
   columnSum(q: SumParams, src: GPUBuffer, dst: GPUBuffer): Pass {
+    if (q.rows >= 256) return this.pass('columnSumTree', SUM_FIELDS.map((f) => q[f]), [src, dst], [q.cols, q.K, 1])
     return this.pass('columnSum', SUM_FIELDS.map((f) => q[f]), [src, dst], [Math.ceil(q.cols / 64), q.K, 1])
   }
 
