@@ -35,6 +35,20 @@ export interface ResidentEngine {
   load(members: MemberParams[], slots: OptimizerSlots[]): Promise<void>
   /** One update per member (`gradientsReady`: this round's gradients are already on the device). */
   train(rows: RowFeed, constants: Record<string, number[]>[], gradientsReady: boolean): Promise<void>
+  /**
+   * An evaluation in one round trip (each readback costs about a millisecond through Dawn): the
+   * train-set measurements (with `step`, from the pass that also leaves this round's gradients on
+   * the device, read back too), the test set's, and the weights.
+   */
+  evaluate(train: RowFeed, test: RowFeed | undefined, step: boolean): Promise<ResidentEvaluation>
   /** The weights the device holds, and the optimizer state with `withSlots` (`before`: before the last update, kept for batches). */
   readState(before?: boolean, withSlots?: boolean): Promise<{ params: MemberParams[]; slots?: OptimizerSlots[] }>
+}
+
+export interface ResidentEvaluation {
+  train: EvalMetrics
+  test?: EvalMetrics
+  /** This round's gradients (when asked for the step). */
+  grads?: MemberParams[]
+  params: MemberParams[]
 }

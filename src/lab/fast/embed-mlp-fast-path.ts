@@ -241,15 +241,27 @@ export class EmbedMlpBatch {
   private async measureAll(): Promise<Record<string, number>[]> {
     const weights = await this.current()
     const feeds = this.feeds()
+    const fullBatch = this.members[0].batchRows === undefined
     let train: EvalMetrics
-    if (this.members[0].batchRows === undefined) {
+    let test: EvalMetrics | undefined
+    if (this.loaded) {
+      // On the device: the measurements, this round's gradients and the weights in one readback.
+      const out = await this.engine.resident!.evaluate(feeds.train, feeds.test.rows > 0 ? feeds.test : undefined, fullBatch)
+      ;({ train, test } = out)
+      if (fullBatch) this.roundGradients = out.grads
+      this.members.forEach((m, k) => {
+        // Every member is at the device's state in a round's first evaluation: their weights come along.
+        if ((this.memberRound[k] ?? 0) !== this.deviceRound) return
+        for (const [name, a] of Object.entries(m.params!)) a.set(out.params[k][name])
+        this.hostRound[k] = this.deviceRound
+      })
+    } else if (fullBatch) {
       // Full batch: the step at these weights comes next, so one pass yields both.
       const both = await this.engine.gradientsWithMetrics(weights, feeds.train)
       train = both.metrics
-      if (this.loaded) this.roundGradients = both.grads
-      else this.grads = { result: Promise.resolve(both.grads), taken: new Array<boolean>(this.size).fill(false) }
+      this.grads = { result: Promise.resolve(both.grads), taken: new Array<boolean>(this.size).fill(false) }
     } else train = await this.engine.metrics(weights, feeds.train, true)
-    const test = feeds.test.rows > 0 ? await this.engine.metrics(weights, feeds.test) : undefined
+    if (!this.loaded && feeds.test.rows > 0) test = await this.engine.metrics(weights, feeds.test)
     const out = this.members.map((_, k) => {
       const m: Record<string, number> = {
         train_loss: train.loss[k],

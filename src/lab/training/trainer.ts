@@ -274,8 +274,9 @@ export class Trainer {
   /** Losses, accuracies, margin, norms and distance from init at the current weights. */
   async evaluate(): Promise<Record<string, number>> {
     await this.engine()
-    await this.pullHost()
+    // Measured first: on the GPU the measurement brings the weights back with it, and the pull is then free.
     const hostMeasurements = await this.system.measureHost?.()
+    await this.pullHost()
     const host = this.system.hostParams?.()
     const { metrics, pattern } = await evaluate({
       hostMeasurements,

@@ -1,5 +1,5 @@
 /// <reference types="@webgpu/types" />
-import type { EmbedMlpEngine, ResidentEngine } from '../embed-mlp-engine'
+import type { EmbedMlpEngine, ResidentEngine, ResidentEvaluation } from '../embed-mlp-engine'
 import type { EmbedMlpShape } from '../embed-mlp-graphs'
 import type { EvalMetrics, MemberParams, RowFeed } from '../embed-mlp-onnx'
 import { EPILOGUE, RESULT, STAT, type RowParams } from './embed-mlp-wgsl'
@@ -261,6 +261,45 @@ export class EmbedMlpGpu implements EmbedMlpEngine, ResidentEngine {
       GpuKernels.record(encoder, [...(gradientsReady ? [] : this.passes(this.plan(rows), 'step')), optimizer.pass])
       this.device.queue.submit([encoder.finish()])
       await optimizer.throttle()
+    })
+  }
+
+  evaluate(train: RowFeed, test: RowFeed | undefined, step: boolean): Promise<ResidentEvaluation> {
+    return this.serial(async () => {
+      if (!this.optimizer) throw new Error('load() the weights before evaluating on the device')
+      const K = this.shape.members
+      const results = K * RESULT.width
+      const total = this.layout.total
+      const floats = results * (test ? 2 : 1) + total * (step ? 2 : 1)
+      const staging = this.device.createBuffer({ size: floats * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST })
+      const encoder = this.device.createCommandEncoder()
+      let at = 0
+      const copy = (src: GPUBuffer, n: number) => {
+        encoder.copyBufferToBuffer(src, 0, staging, at * 4, n * 4)
+        at += n
+        return at - n
+      }
+      // The train results are copied out before the test passes reuse the result buffer.
+      GpuKernels.record(encoder, this.passes(this.plan(train), step ? 'step+metrics' : 'train-metrics'))
+      const trainAt = copy(this.result, results)
+      let testAt = -1
+      if (test) {
+        GpuKernels.record(encoder, this.passes(this.plan(test), 'test-metrics'))
+        testAt = copy(this.result, results)
+      }
+      const gradsAt = step ? copy(this.grads, total) : -1
+      const paramsAt = copy(this.params, total)
+      this.device.queue.submit([encoder.finish()])
+      await staging.mapAsync(GPUMapMode.READ)
+      const all = new Float32Array(staging.getMappedRange().slice(0))
+      staging.destroy()
+      const part = (from: number, n: number) => all.subarray(from, from + n)
+      return {
+        train: this.readResults(part(trainAt, results), true),
+        test: test ? this.readResults(part(testAt, results), false) : undefined,
+        grads: step ? this.layout.unpack(part(gradsAt, total)) : undefined,
+        params: this.layout.unpack(part(paramsAt, total)),
+      }
     })
   }
 
