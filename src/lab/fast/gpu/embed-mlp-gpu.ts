@@ -1,5 +1,6 @@
 /// <reference types="@webgpu/types" />
 import type { EmbedMlpEngine, ResidentEngine, ResidentEvaluation } from '../embed-mlp-engine'
+import { LabError } from '../../../shared/lab-error'
 import type { EmbedMlpShape } from '../embed-mlp-graphs'
 import type { EvalMetrics, MemberParams, RowFeed } from '../embed-mlp-onnx'
 import { EPILOGUE, RESULT, STAT, type RowParams } from './embed-mlp-wgsl'
@@ -79,7 +80,16 @@ export class EmbedMlpGpu implements EmbedMlpEngine, ResidentEngine {
   }
 
   private buffer(floats: number, usage = storage()): GPUBuffer {
-    return this.device.createBuffer({ size: Math.max(16, Math.ceil((floats * 4) / 16) * 16), usage })
+    const size = Math.max(16, Math.ceil((floats * 4) / 16) * 16)
+    const limit = this.device.limits.maxStorageBufferBindingSize
+    if (size > limit) {
+      const mb = (n: number) => `${(n / 2 ** 20).toFixed(0)} MB`
+      throw new LabError(
+        `${this.shape.members} run(s) of p ${this.shape.p} need a GPU buffer of ${mb(size)}, over this GPU's ${mb(limit)}: ` +
+          'batch fewer runs (sweep --batch N) or train on the CPU (--backend wasm)',
+      )
+    }
+    return this.device.createBuffer({ size, usage })
   }
 
   /** Runs `job` after every earlier call has finished: the engine's buffers serve one call at a time. */
