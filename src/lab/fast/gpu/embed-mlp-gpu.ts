@@ -6,6 +6,7 @@ import type { EvalMetrics, MemberParams, RowFeed } from '../embed-mlp-onnx'
 import { EPILOGUE, RESULT, STAT, type RowParams } from './embed-mlp-wgsl'
 import { GpuKernels, type Pass } from './gpu-passes'
 import { GpuOptimizer, type OptimizerSlots } from './gpu-optimizer'
+import { Readback } from './gpu-readback'
 import { PackedLayout } from './packed-layout'
 
 type Mode = 'step' | 'step+metrics' | 'train-metrics' | 'test-metrics' | 'logits'
@@ -223,24 +224,13 @@ export class EmbedMlpGpu implements EmbedMlpEngine, ResidentEngine {
                 [this.result, this.shape.members * RESULT.width],
               ]
             : [[this.result, this.shape.members * RESULT.width]]
-      const bytes = reads.reduce((sum, [, n]) => sum + n * 4, 0)
-      const staging = this.device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST })
-      let at = 0
-      for (const [src, n] of reads) {
-        encoder.copyBufferToBuffer(src, 0, staging, at, n * 4)
-        at += n * 4
-      }
-      this.device.queue.submit([encoder.finish()])
-      await staging.mapAsync(GPUMapMode.READ)
-      const all = new Float32Array(staging.getMappedRange().slice(0))
-      staging.destroy()
-      const out: Float32Array[] = []
-      at = 0
-      for (const [, n] of reads) {
-        out.push(all.subarray(at, at + n))
-        at += n
-      }
-      return out
+      const readback = new Readback(
+        this.device,
+        encoder,
+        reads.reduce((sum, [, n]) => sum + n, 0),
+      )
+      for (const [src, n] of reads) readback.copy(src, n)
+      return readback.finish()
     })
   }
 
@@ -280,35 +270,24 @@ export class EmbedMlpGpu implements EmbedMlpEngine, ResidentEngine {
       const K = this.shape.members
       const results = K * RESULT.width
       const total = this.layout.total
-      const floats = results * (test ? 2 : 1) + total * (step ? 2 : 1)
-      const staging = this.device.createBuffer({ size: floats * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST })
       const encoder = this.device.createCommandEncoder()
-      let at = 0
-      const copy = (src: GPUBuffer, n: number) => {
-        encoder.copyBufferToBuffer(src, 0, staging, at * 4, n * 4)
-        at += n
-        return at - n
-      }
+      const readback = new Readback(this.device, encoder, results * (test ? 2 : 1) + total * (step ? 2 : 1))
       // The train results are copied out before the test passes reuse the result buffer.
       GpuKernels.record(encoder, this.passes(this.plan(train), step ? 'step+metrics' : 'train-metrics'))
-      const trainAt = copy(this.result, results)
-      let testAt = -1
+      const trainPart = readback.copy(this.result, results)
+      let testPart = -1
       if (test) {
         GpuKernels.record(encoder, this.passes(this.plan(test), 'test-metrics'))
-        testAt = copy(this.result, results)
+        testPart = readback.copy(this.result, results)
       }
-      const gradsAt = step ? copy(this.grads, total) : -1
-      const paramsAt = copy(this.params, total)
-      this.device.queue.submit([encoder.finish()])
-      await staging.mapAsync(GPUMapMode.READ)
-      const all = new Float32Array(staging.getMappedRange().slice(0))
-      staging.destroy()
-      const part = (from: number, n: number) => all.subarray(from, from + n)
+      const gradsPart = step ? readback.copy(this.grads, total) : -1
+      const paramsPart = readback.copy(this.params, total)
+      const parts = await readback.finish()
       return {
-        train: this.readResults(part(trainAt, results), true),
-        test: test ? this.readResults(part(testAt, results), false) : undefined,
-        grads: step ? this.layout.unpack(part(gradsAt, total)) : undefined,
-        params: this.layout.unpack(part(paramsAt, total)),
+        train: this.readResults(parts[trainPart], true),
+        test: test ? this.readResults(parts[testPart], false) : undefined,
+        grads: step ? this.layout.unpack(parts[gradsPart]) : undefined,
+        params: this.layout.unpack(parts[paramsPart]),
       }
     })
   }

@@ -3,6 +3,7 @@ import { EMBED_MLP_TENSORS } from '../embed-mlp-graphs'
 import type { MemberParams } from '../embed-mlp-onnx'
 import { OPT } from './optimizer-wgsl'
 import { GpuKernels, type Pass } from './gpu-passes'
+import { Readback } from './gpu-readback'
 import type { PackedLayout } from './packed-layout'
 
 /** One member's optimizer state by tensor name, as HostOptimizer keeps it: [m, v], [momentum] or []. */
@@ -85,21 +86,19 @@ export class GpuOptimizer {
    * last update), as fresh arrays per member.
    */
   async read(device: GPUDevice, before: boolean, withSlots: boolean): Promise<{ params: MemberParams[]; slots?: OptimizerSlots[] }> {
-    const bytes = this.layout.total * 4
+    const total = this.layout.total
     const parts = withSlots ? 3 : 1
-    const staging = device.createBuffer({ size: parts * bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST })
-    const encoder = device.createCommandEncoder()
+    const readback = new Readback(device, device.createCommandEncoder(), parts * total)
     if (before) {
       if (!this.before) throw new Error('only a batch keeps the state before its last update')
-      encoder.copyBufferToBuffer(this.before, 0, staging, 0, parts * bytes)
-    } else [this.buffers.params, this.m, this.v].slice(0, parts).forEach((b, i) => encoder.copyBufferToBuffer(b, 0, staging, i * bytes, bytes))
-    device.queue.submit([encoder.finish()])
-    await staging.mapAsync(GPUMapMode.READ)
-    const all = new Float32Array(staging.getMappedRange().slice(0))
-    staging.destroy()
+      readback.copy(this.before, parts * total)
+    } else [this.buffers.params, this.m, this.v].slice(0, parts).forEach((b) => readback.copy(b, total))
+    const copies = await readback.finish()
     // The readback waited for every step before it.
     this.inFlight.length = 0
-    const [params, m, v] = Array.from({ length: parts }, (_, i) => this.layout.unpack(all.subarray(i * this.layout.total, (i + 1) * this.layout.total)))
+    // The state before the update came as one copy of the three arrays side by side.
+    const arrays = before ? Array.from({ length: parts }, (_, i) => copies[0].subarray(i * total, (i + 1) * total)) : copies
+    const [params, m, v] = arrays.map((a) => this.layout.unpack(a))
     if (!withSlots) return { params }
     return { params, slots: m.map((mk, k) => Object.fromEntries(EMBED_MLP_TENSORS.map((name) => [name, [mk[name], v[k][name]]]))) }
   }

@@ -14,6 +14,7 @@ interface Result {
   evals: EvalRecord[]
   weights: TensorData[]
   checkpoints: Checkpoint[]
+  snapshots: Map<number, TensorData[]>
   engine: string
 }
 
@@ -22,8 +23,9 @@ async function train(backend: 'webgpu' | 'wasm', c: RunConfig, resume?: Checkpoi
   const t = new Trainer(c, resume)
   const evals: EvalRecord[] = []
   const checkpoints: Checkpoint[] = []
-  await t.run({ onEval: (r) => void evals.push(r), onCheckpoint: (k) => void checkpoints.push(k) })
-  const out = { evals, checkpoints, weights: await t.readWeights(), engine: (await t.engine()).reason }
+  const snapshots = new Map<number, TensorData[]>()
+  await t.run({ onEval: (r) => void evals.push(r), onCheckpoint: (k) => void checkpoints.push(k), onSnapshot: (s, w) => void snapshots.set(s, w) })
+  const out = { evals, checkpoints, snapshots, weights: await t.readWeights(), engine: (await t.engine()).reason }
   t.dispose()
   return out
 }
@@ -74,14 +76,27 @@ describe.runIf(gpuHere)('training on the GPU (weights and optimizer resident on 
     expect(status.reason).toMatch(/WGSL.*3 runs batched/)
     const trainers = configs.map((c, k) => new Trainer(c, undefined, { batch: batch!, member: k }))
     const evals: EvalRecord[][] = configs.map(() => [])
+    const snapshots = configs.map(() => new Map<number, TensorData[]>())
     await trainInLockstep(
       trainers,
-      evals.map((list) => ({ onEval: (r: EvalRecord) => void list.push(r) })),
+      // Checkpoints too: the first member's checkpoint reads the next round's state, after which
+      // the others' snapshots of the step before need the state the device kept from before the update.
+      evals.map((list, k) => ({
+        onEval: (r: EvalRecord) => void list.push(r),
+        onSnapshot: (s: number, w: TensorData[]) => void snapshots[k].set(s, w),
+        onCheckpoint: () => {},
+      })),
     )
     for (const [k, c] of configs.entries()) {
-      const batched: Result = { evals: evals[k], weights: await trainers[k].readWeights(), checkpoints: [], engine: '' }
+      const batched: Result = { evals: evals[k], weights: await trainers[k].readWeights(), checkpoints: [], snapshots: snapshots[k], engine: '' }
       const single = await train('webgpu', c)
       expectSameRun(batched, single, 5)
+      // Snapshots of later members are taken after the round's first member moved them all on the
+      // device: they must still show their own step (the state kept from before the update).
+      expect([...batched.snapshots.keys()]).toEqual([...single.snapshots.keys()])
+      for (const [s, w] of batched.snapshots) {
+        w.forEach((tensor, i) => tensor.data.forEach((v, j) => expect(Math.abs(v - single.snapshots.get(s)![i].data[j]), `member ${k} ${tensor.name} at ${s}`).toBeLessThan(1e-5)))
+      }
       expectSameRun(batched, await train('wasm', { ...c, fast_path: 'off' }), 3)
     }
     trainers.forEach((t) => t.dispose())
