@@ -43,7 +43,7 @@ export interface TrainingSystem {
   useOptimizer?(optimizer: HostOptimizer): void
   /** One update on the device at step s; with `withGradients` also the gradients, read back. */
   deviceUpdate?(step: number, withGradients: boolean): Promise<Record<string, Float32Array> | undefined>
-  /** Brings the device's weights into hostParams(), and with `withOptimizer` its state into the optimizer. */
+  /** Brings the device's weights into hostParams(), and with `withOptimizer` its state into the optimizer (nothing when they are current). */
   pullHost?(withOptimizer: boolean): Promise<void>
   /** The fast path's gradients at step s, by tensor name. */
   fastGradients?(step: number): Promise<Record<string, Float32Array>>

@@ -84,9 +84,6 @@ export class Trainer {
   private hostOptimizer: HostOptimizer | undefined
   /** The host weights moved since the tf variables were last refreshed from them. */
   private variablesStale = false
-  /** The device trains (resident fast path) and is ahead of the host weights, and of the host optimizer state. */
-  private hostBehind = false
-  private optimizerBehind = false
 
   constructor(
     readonly config: RunConfig,
@@ -210,12 +207,12 @@ export class Trainer {
     await this.system.params[0].variable.data()
   }
 
-  /** Brings the weights (and with `withOptimizer` the optimizer state) back from the device, when it trains them. */
+  /**
+   * Brings the weights (and with `withOptimizer` the optimizer state) back from the device, when it
+   * trains them; the fast path knows whether the host is behind, so this costs nothing when it is not.
+   */
   private async pullHost(withOptimizer = false): Promise<void> {
-    if (!this.hostBehind && !(withOptimizer && this.optimizerBehind)) return
-    await this.system.pullHost!(withOptimizer)
-    this.hostBehind = false
-    if (withOptimizer) this.optimizerBehind = false
+    await this.system.pullHost?.(withOptimizer)
   }
 
   /**
@@ -226,8 +223,6 @@ export class Trainer {
     const host = this.system.hostParams?.()
     if (host && this.hostOptimizer && this.system.trainsOnDevice?.()) {
       const grads = await this.system.deviceUpdate!(s, withGradNorms)
-      this.hostBehind = true
-      this.optimizerBehind = true
       this.variablesStale = true
       return grads ? hostGroupNorms(this.system.params, grads) : undefined
     }

@@ -300,10 +300,6 @@ export class EmbedMlpGpu implements EmbedMlpEngine, ResidentEngine {
     })
   }
 
-  private splitGradients(flat: Float32Array): MemberParams[] {
-    return this.layout.unpack(flat)
-  }
-
   private readResults(flat: Float32Array, train: boolean): EvalMetrics {
     const column = (c: number) => Float32Array.from({ length: this.shape.members }, (_, k) => flat[k * RESULT.width + c])
     const m: EvalMetrics = { loss: column(RESULT.loss), acc: column(RESULT.acc) }
@@ -313,12 +309,12 @@ export class EmbedMlpGpu implements EmbedMlpEngine, ResidentEngine {
 
   async gradients(members: MemberParams[] | undefined, rows: RowFeed): Promise<{ loss: Float32Array; grads: MemberParams[] }> {
     const [grads, results] = await this.run(members, rows, 'step')
-    return { loss: this.readResults(results, false).loss, grads: this.splitGradients(grads) }
+    return { loss: this.readResults(results, false).loss, grads: this.layout.unpack(grads) }
   }
 
   async gradientsWithMetrics(members: MemberParams[] | undefined, rows: RowFeed): Promise<{ grads: MemberParams[]; metrics: EvalMetrics }> {
     const [grads, results] = await this.run(members, rows, 'step+metrics')
-    return { grads: this.splitGradients(grads), metrics: this.readResults(results, true) }
+    return { grads: this.layout.unpack(grads), metrics: this.readResults(results, true) }
   }
 
   async metrics(members: MemberParams[] | undefined, rows: RowFeed, train = false): Promise<EvalMetrics> {

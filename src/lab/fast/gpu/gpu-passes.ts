@@ -28,6 +28,12 @@ export interface Pass {
 
 const MAX_GRID = 65535
 
+/** A grid of `groups` workgroups laid out on two sides, for kernels that number their threads gid.x + gid.y·width. */
+function spread(groups: number): [number, number, number] {
+  const x = Math.min(groups, MAX_GRID)
+  return [x, Math.ceil(groups / x), 1]
+}
+
 /** The compiled kernels of the embed-MLP fast path and builders of their passes. */
 export class GpuKernels {
   private constructor(
@@ -72,9 +78,7 @@ export class GpuKernels {
   }
 
   rows(q: RowParams, logits: GPUBuffer, idx: GPUBuffer, stats: GPUBuffer): Pass {
-    const groups = Math.ceil((q.K * q.N) / 64)
-    const x = Math.min(groups, MAX_GRID)
-    return this.pass('rows', ROW_FIELDS.map((f) => q[f]), [logits, idx, stats], [x, Math.ceil(groups / x), 1])
+    return this.pass('rows', ROW_FIELDS.map((f) => q[f]), [logits, idx, stats], spread(Math.ceil((q.K * q.N) / 64)))
   }
 
   /** Column sums over `rows` rows: a thread per column for few rows, a workgroup per column for many. */
@@ -94,9 +98,7 @@ export class GpuKernels {
 
   /** One optimizer update of `total` packed weights of K members (see OPTIMIZER). */
   optimizer(total: number, members: number, tensors: number, w: GPUBuffer, g: GPUBuffer, m: GPUBuffer, v: GPUBuffer, hyper: GPUBuffer, layout: GPUBuffer): Pass {
-    const groups = Math.ceil(total / 256)
-    const x = Math.min(groups, MAX_GRID)
-    return this.pass('optimizer', [total, members, tensors, 0], [w, g, m, v, hyper, layout], [x, Math.ceil(groups / x), 1])
+    return this.pass('optimizer', [total, members, tensors, 0], [w, g, m, v, hyper, layout], spread(Math.ceil(total / 256)))
   }
 
   /** Records the passes in order into one compute pass of `encoder`. */
