@@ -9,7 +9,9 @@ import { createModularSystem } from '../systems/modular-system'
 import { makeTokenBatch } from '../training/token-batch'
 import type { EmbedMlpEngine } from './embed-mlp-engine'
 import type { EmbedMlpShape } from './embed-mlp-graphs'
-import { EmbedMlpOnnx, makeRowFeed, type MemberParams } from './embed-mlp-onnx'
+import { EMBED_MLP_GRAPHS } from './embed-mlp-graphs'
+import { OnnxEngine } from './onnx-engine'
+import { makeRowFeed, type MemberParams } from './row-feed'
 import { EmbedMlpGpu } from './gpu/embed-mlp-gpu'
 import { gpuDevice } from './gpu/gpu-device'
 import { loadOnnxRuntime } from './onnx-runtime'
@@ -53,7 +55,7 @@ type Open = (shape: EmbedMlpShape) => Promise<EmbedMlpEngine>
 const openOnnx: Open = async (shape) => {
   const { ort, reason } = await loadOnnxRuntime()
   if (!ort) throw new Error(reason)
-  return EmbedMlpOnnx.create(ort, shape)
+  return OnnxEngine.create(ort, EMBED_MLP_GRAPHS, shape)
 }
 
 const openGpu: Open = async (shape) => {

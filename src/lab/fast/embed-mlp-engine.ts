@@ -1,5 +1,5 @@
 import type { EmbedMlpShape } from './embed-mlp-graphs'
-import type { EvalMetrics, MemberParams, RowFeed } from './embed-mlp-onnx'
+import type { EvalMetrics, MemberParams, RowFeed } from './row-feed'
 import type { OptimizerSlots } from './gpu/gpu-optimizer'
 
 /**

@@ -5,7 +5,9 @@ import type { HostOptimizer } from '../training/host-optimizer'
 import type { ModularSplit } from '../tasks/modular-arithmetic'
 import type { EmbedMlpEngine } from './embed-mlp-engine'
 import type { EmbedMlpShape } from './embed-mlp-graphs'
-import { EmbedMlpOnnx, makeRowFeed, type EvalMetrics, type MemberParams, type RowFeed } from './embed-mlp-onnx'
+import { EMBED_MLP_GRAPHS } from './embed-mlp-graphs'
+import { OnnxEngine } from './onnx-engine'
+import { makeRowFeed, type EvalMetrics, type MemberParams, type RowFeed } from './row-feed'
 import { loadOnnxRuntime } from './onnx-runtime'
 
 /** Which engine computes a run's gradients, and why. */
@@ -36,7 +38,7 @@ async function openEngine(backend: string, shape: EmbedMlpShape, threads?: numbe
   }
   const { ort, reason } = await loadOnnxRuntime()
   if (!ort) return { reason }
-  return { engine: await EmbedMlpOnnx.create(ort, shape, threads), reason }
+  return { engine: await OnnxEngine.create(ort, EMBED_MLP_GRAPHS, shape, threads), reason }
 }
 
 /** Own host copies of tf variables' values. */

@@ -28,6 +28,21 @@ export interface GraphSpec {
   constants?: GraphConstant[]
 }
 
+/** A 1-D int64 constant (shapes, axes, slice bounds). */
+export const int64 = (name: string, values: number[]): GraphConstant => ({
+  name,
+  type: 'int64',
+  shape: [values.length],
+  data: BigInt64Array.from(values.map(BigInt)),
+})
+
+export const float32 = (name: string, shape: number[], values: number[] | Float32Array): GraphConstant => ({
+  name,
+  type: 'float32',
+  shape,
+  data: Float32Array.from(values),
+})
+
 /** ONNX opset the graphs target: 18 takes the axes of every Reduce op as an input. */
 export const OPSET = 18
 

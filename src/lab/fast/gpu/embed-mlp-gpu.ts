@@ -2,7 +2,7 @@
 import type { EmbedMlpEngine, ResidentEngine, ResidentEvaluation } from '../embed-mlp-engine'
 import { LabError } from '../../../shared/lab-error'
 import type { EmbedMlpShape } from '../embed-mlp-graphs'
-import type { EvalMetrics, MemberParams, RowFeed } from '../embed-mlp-onnx'
+import type { EvalMetrics, MemberParams, RowFeed } from '../row-feed'
 import { EPILOGUE, RESULT, STAT, type RowParams } from './embed-mlp-wgsl'
 import { GpuKernels, type Pass } from './gpu-passes'
 import { GpuOptimizer, type OptimizerSlots } from './gpu-optimizer'

@@ -1,6 +1,6 @@
 /// <reference types="@webgpu/types" />
 import { EMBED_MLP_TENSORS } from '../embed-mlp-graphs'
-import type { MemberParams } from '../embed-mlp-onnx'
+import type { MemberParams } from '../row-feed'
 import { OPT } from './optimizer-wgsl'
 import { GpuKernels, type Pass } from './gpu-passes'
 import { Readback } from './gpu-readback'

@@ -1,5 +1,5 @@
 import { EMBED_MLP_TENSORS, memberShapes, type EmbedMlpShape } from '../embed-mlp-graphs'
-import type { MemberParams } from '../embed-mlp-onnx'
+import type { MemberParams } from '../row-feed'
 
 /**
  * Where each member's tensors sit in one packed device buffer: tensor by tensor, and within a

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { makeModularDataset } from '../tasks/modular-arithmetic'
-import { EmbedMlpOnnx, makeRowFeed } from './embed-mlp-onnx'
+import { EMBED_MLP_GRAPHS } from './embed-mlp-graphs'
+import { OnnxEngine } from './onnx-engine'
+import { makeRowFeed } from './row-feed'
 import { loadOnnxRuntime } from './onnx-runtime'
 import { Rng } from '../random'
 
@@ -14,7 +16,7 @@ describe('embed-MLP fast path on onnxruntime', () => {
     if (!loaded.ort) throw new Error(loaded.reason)
     const p = 97
     const data = makeModularDataset(p, 'add', 0.4, 0)
-    const fast = await EmbedMlpOnnx.create(loaded.ort, { p, d: 128, hidden: 512, members: 1 }, 2)
+    const fast = await OnnxEngine.create(loaded.ort, EMBED_MLP_GRAPHS, { p, d: 128, hidden: 512, members: 1 }, 2)
     const rng = new Rng(3, 0)
     const r = (n: number, scale: number) => Float32Array.from({ length: n }, () => rng.uniform(-scale, scale))
     const w = [{ E: r(p * 128, 1), W_in: r(256 * 512, 0.06), b_in: r(512, 0.06), W_out: r(512 * p, 0.04), b_out: r(p, 0.04) }]
