@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import type { RunConfig } from '../../shared/run-config'
-import { EmbedMlpBatch } from '../fast/embed-mlp-fast-path'
+import { FastPathBatch } from '../fast/fast-path'
 import { trainInLockstep } from '../training/lockstep'
 import { Trainer } from '../training/trainer'
 
@@ -29,7 +29,7 @@ export async function timeBatched(preset: string, config: RunConfig, runs: numbe
   const oneRunMs = performance.now() - t0
   const configs = Array.from({ length: runs }, (_, k) => ({ ...config, seed: config.seed + k }))
   const t1 = performance.now()
-  const { batch } = await EmbedMlpBatch.create(configs)
+  const { batch } = await FastPathBatch.create(configs)
   if (batch) {
     const trainers = configs.map((c, k) => new Trainer(c, undefined, { batch, member: k }))
     await trainInLockstep(trainers, configs.map(() => ({ onSnapshot: async () => {} })))

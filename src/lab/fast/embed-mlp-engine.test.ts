@@ -1,17 +1,13 @@
 import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { bytes, expectClose, plain } from '../../../test/helpers/plain-modular'
 import { useCpuBackend } from '../../../test/helpers/tf-cpu'
 import { parseRunConfig, type RunConfig } from '../../shared/run-config'
-import { buildModel } from '../models/model-registry'
-import { makeCrossEntropy } from '../models/ops'
-import { makeModularDataset } from '../tasks/modular-arithmetic'
-import { createModularSystem } from '../systems/modular-system'
-import { makeTokenBatch } from '../training/token-batch'
-import type { EmbedMlpEngine } from './embed-mlp-engine'
+import type { FastEngine } from './fast-engine'
 import type { EmbedMlpShape } from './embed-mlp-graphs'
 import { EMBED_MLP_GRAPHS } from './embed-mlp-graphs'
 import { OnnxEngine } from './onnx-engine'
-import { makeRowFeed, type MemberParams } from './row-feed'
+import { makeRowFeed } from './row-feed'
 import { EmbedMlpGpu } from './gpu/embed-mlp-gpu'
 import { gpuDevice } from './gpu/gpu-device'
 import { loadOnnxRuntime } from './onnx-runtime'
@@ -19,38 +15,7 @@ import { loadOnnxRuntime } from './onnx-runtime'
 const config = (seed: number): RunConfig =>
   parseRunConfig({ model: 'embed-mlp', p: 11, frac: 0.5, steps: 1, lr: 1e-3, d: 6, hidden: 20, seed, init_scale: 1 + seed / 4 })
 
-/** Loss and gradients of the plain formulation (tfjs autodiff on one-hot selections). */
-function plain(c: RunConfig) {
-  const data = makeModularDataset(c.p, c.op, c.frac, c.seed)
-  const model = buildModel(c)
-  const batch = makeTokenBatch(data.train, c.p)
-  const vars = model.params.map((q) => q.variable)
-  const { value, grads } = tf.variableGrads(() => makeCrossEntropy(batch.labels)(model.logits(batch)), vars)
-  const params: MemberParams = {}
-  const gradients: MemberParams = {}
-  for (const q of model.params) {
-    params[q.name] = q.variable.dataSync() as Float32Array
-    gradients[q.name] = grads[q.variable.name].dataSync() as Float32Array
-  }
-  const logits = model.logits(makeTokenBatch(data.test, c.p)).dataSync() as Float32Array
-  const system = createModularSystem(c, model.params)
-  const m = system.measure()
-  const measured: Record<string, number> = { relu_active: tf.mean(m.pattern!).dataSync()[0] }
-  for (const [name, t] of Object.entries(m.scalars)) measured[name] = t.dataSync()[0]
-  return { data, params, gradients, loss: value.dataSync()[0], logits, measured }
-}
-
-const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)
-
-function expectClose(actual: Float32Array, expected: Float32Array, label: string): void {
-  expect(actual.length, label).toBe(expected.length)
-  const scale = Math.max(...expected.map(Math.abs))
-  let worst = 0
-  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]))
-  expect(worst / scale, label).toBeLessThan(1e-5)
-}
-
-type Open = (shape: EmbedMlpShape) => Promise<EmbedMlpEngine>
+type Open = (shape: EmbedMlpShape) => Promise<FastEngine>
 
 const openOnnx: Open = async (shape) => {
   const { ort, reason } = await loadOnnxRuntime()

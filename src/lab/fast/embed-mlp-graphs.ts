@@ -1,5 +1,5 @@
 import { float32, int64, type GraphNode } from './onnx-graph'
-import { segmentSums, type FastShape, type GraphPart, type ModelGraphs } from './model-graphs'
+import { segmentSums, sumOverPairs, type FastShape, type GraphPart, type ModelGraphs } from './model-graphs'
 
 /** Sizes of K embed-MLPs trained side by side (K = 1 for a single run). */
 export type EmbedMlpShape = FastShape
@@ -59,7 +59,8 @@ function backward(s: FastShape): GraphPart {
   const nodes: GraphNode[] = [
     T('H'),
     ['MatMul', ['H_T', 'dlogits'], ['dW_out']],
-    ['ReduceSum', ['dlogits', 'axis1'], ['db_out'], { keepdims: 0 }],
+    sumOverPairs('dlogits', 'db_out3'),
+    ['Reshape', ['db_out3', 'member_p'], ['db_out']],
     T('W_out'),
     ['MatMul', ['dlogits', 'W_out_T'], ['dH']],
     // The ReLU passes the gradient where the unit is on (onnxruntime's Sign is slow; Where is not).
@@ -88,6 +89,7 @@ function backward(s: FastShape): GraphPart {
       int64('hidden_rows', [-1, s.hidden]),
       float32('one_f', [], [1]),
       int64('tables', [s.members, s.p, s.hidden]),
+      int64('member_p', [s.members, s.p]),
     ],
   }
 }

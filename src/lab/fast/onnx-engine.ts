@@ -1,5 +1,5 @@
 import type * as Ort from 'onnxruntime-node'
-import type { EmbedMlpEngine } from './embed-mlp-engine'
+import type { FastEngine } from './fast-engine'
 import { forwardGraph, metricsGraph, stepGraph, stepMetricsGraph, type FastShape, type ModelGraphs } from './model-graphs'
 import type { EvalMetrics, MemberParams, RowFeed } from './row-feed'
 import { createSession, type OrtModule } from './onnx-runtime'
@@ -22,7 +22,7 @@ function readMetrics(out: Ort.InferenceSession.OnnxValueMapType): EvalMetrics {
  * hand-written backward, multi-threaded GEMMs. Runs K members of the same shape in one call
  * (batched runs); K = 1 for a single run.
  */
-export class OnnxEngine implements EmbedMlpEngine {
+export class OnnxEngine implements FastEngine {
   /** The ReLU pattern [K·N·hidden] of the last train-set measurement (1 = active). */
   private pattern?: Uint8Array
 

@@ -16,9 +16,9 @@ export interface PendingRun {
   fromStep: number | null
 }
 
-/** Whether runs of this config can train batched (the embed-MLP fast path). */
+/** Whether runs of this config can train batched (the fast path of the embed-MLP and transformer-1L). */
 export function batchable(c: RunConfig): boolean {
-  return c.task === 'modular' && c.model === 'embed-mlp' && c.fast_path === 'auto'
+  return c.task === 'modular' && (c.model === 'embed-mlp' || c.model === 'transformer-1l') && c.fast_path === 'auto'
 }
 
 /**

@@ -22,7 +22,7 @@ const PENDING = new Set(['queued', 'interrupted', 'cancelled'])
 export interface SweepOptions {
   concurrency: number
   backend: BackendName | 'auto'
-  /** Most runs one worker trains as a batch (embed-MLP's fast path); 1 = one run per worker. */
+  /** Most runs one worker trains as a batch (the fast path's batched runs); 1 = one run per worker. */
   batch?: number
   onEvent?: (e: TrainingEvent) => void
   onProgress?: (p: SweepProgress) => void

@@ -3,7 +3,7 @@ import type { RunConfig } from '../../shared/run-config'
 import type { ModelParam } from '../models/model'
 import { createModel, modelSpecs } from '../models/model-registry'
 import { makeCrossEntropy } from '../models/ops'
-import { EmbedMlpBatch, readParams } from '../fast/embed-mlp-fast-path'
+import { FastPathBatch, readParams } from '../fast/fast-path'
 import type { MemberParams } from '../fast/row-feed'
 import { makeModularDataset } from '../tasks/modular-arithmetic'
 import { Rng, RNG_STREAM } from '../random'
@@ -13,13 +13,13 @@ import type { TrainingSystem } from './training-system'
 
 /** A place in a batch of runs trained together by the fast path (sweeps). */
 export interface BatchSlot {
-  batch: EmbedMlpBatch
+  batch: FastPathBatch
   member: number
 }
 
 /**
- * Modular arithmetic with embed-MLP or transformer-1L, trained with cross-entropy. Embed-MLP on a
- * CPU backend trains on the fast path when it loads: alone, or as member of `slot`'s batch.
+ * Modular arithmetic with embed-MLP or transformer-1L, trained with cross-entropy. Both train on
+ * the fast path where it applies (fastPathBlocker) and loads: alone, or as member of `slot`'s batch.
  */
 export function createModularSystem(c: RunConfig, params: ModelParam[], slot?: BatchSlot): TrainingSystem {
   const dataset = makeModularDataset(c.p, c.op, c.frac, c.seed)
@@ -45,7 +45,7 @@ export function createModularSystem(c: RunConfig, params: ModelParam[], slot?: B
     async prepare() {
       const made = slot
         ? { batch: slot.batch, status: { active: true, reason: `fast path, run ${slot.member + 1} of ${slot.batch.size} batched` } }
-        : await EmbedMlpBatch.create([c])
+        : await FastPathBatch.create([c])
       if (!made.batch) return made.status
       const member = slot?.member ?? 0
       made.batch.join(member, { splits: dataset, batchRows: c.batch_size ? batchRows : undefined })

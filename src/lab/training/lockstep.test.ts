@@ -2,11 +2,11 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { expectSameRun } from '../../../test/helpers/expect-same-run'
 import { useBackend } from '../backends/select-backend'
 import { parseRunConfig, type RunConfig } from '../../shared/run-config'
-import { EmbedMlpBatch } from '../fast/embed-mlp-fast-path'
+import { FastPathBatch } from '../fast/fast-path'
 import { trainInLockstep } from './lockstep'
 import { Trainer, type EvalRecord, type TensorData } from './trainer'
 
-const member = (seed: number, over: Record<string, unknown> = {}): RunConfig =>
+const memberOf = (seed: number, over: Record<string, unknown>): RunConfig =>
   parseRunConfig({ p: 13, frac: 0.5, steps: 40, lr: 3e-3, d: 8, hidden: 24, eval_every: 10, checkpoint_every: 20, seed, ...over })
 
 interface Result {
@@ -24,10 +24,16 @@ async function alone(c: RunConfig): Promise<Result> {
   return out
 }
 
-describe('batched runs (fast path, lockstep) against runs trained alone', () => {
+const models: [string, Record<string, unknown>][] = [
+  ['embed-mlp', {}],
+  ['transformer-1l', { model: 'transformer-1l', heads: 2 }],
+]
+
+describe.each(models)('batched %s runs (fast path, lockstep) against runs trained alone', (_name, model) => {
   beforeAll(async () => {
     await useBackend('wasm')
   })
+  const member = (seed: number, over: Record<string, unknown> = {}): RunConfig => memberOf(seed, { ...model, ...over })
 
   it('a single fast-path run matches the plain tfjs run', async () => {
     const fast = await alone(member(1, { wd: 1 }))
@@ -41,7 +47,7 @@ describe('batched runs (fast path, lockstep) against runs trained alone', () => 
 
   it('K runs with their own seeds, λ and α trained as one batch equal the same runs trained alone', async () => {
     const configs = [member(2, { wd: 0.5 }), member(3, { wd: 2, init_scale: 0.7 }), member(4, { wd: 1, lr: 1e-3, optimizer: 'adam' })]
-    const { batch, status } = await EmbedMlpBatch.create(configs)
+    const { batch, status } = await FastPathBatch.create(configs)
     expect(status.active, status.reason).toBe(true)
     const trainers = configs.map((c, k) => new Trainer(c, undefined, { batch: batch!, member: k }))
     const evals: EvalRecord[][] = configs.map(() => [])

@@ -1,6 +1,6 @@
 import type { TrainingEvent } from '../../shared/run-types'
 import { useBackend } from '../backends/select-backend'
-import { EmbedMlpBatch } from '../fast/embed-mlp-fast-path'
+import { FastPathBatch } from '../fast/fast-path'
 import { RunStore } from '../store/run-store'
 import { trainInLockstep } from '../training/lockstep'
 import { Trainer } from '../training/trainer'
@@ -16,11 +16,11 @@ import type { BatchJob } from './training-job'
 export async function runBatchJob(job: BatchJob, emit: (e: TrainingEvent) => void, shouldStop: () => boolean): Promise<void> {
   const store = RunStore.open(job.dbPath)
   const trainers: Trainer[] = []
-  let batch: EmbedMlpBatch | undefined
+  let batch: FastPathBatch | undefined
   try {
     const backend = await useBackend(job.backend)
     const configs = job.runIds.map((id) => store.getRun(id).config)
-    const made = await EmbedMlpBatch.create(configs)
+    const made = await FastPathBatch.create(configs)
     if (!made.batch) {
       for (const runId of job.runIds) if (!shouldStop()) await runTrainingJob({ ...job, runId }, emit, shouldStop)
       return

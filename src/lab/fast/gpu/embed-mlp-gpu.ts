@@ -1,5 +1,5 @@
 /// <reference types="@webgpu/types" />
-import type { EmbedMlpEngine, ResidentEngine, ResidentEvaluation } from '../embed-mlp-engine'
+import type { FastEngine, ResidentEngine, ResidentEvaluation } from '../fast-engine'
 import { LabError } from '../../../shared/lab-error'
 import type { EmbedMlpShape } from '../embed-mlp-graphs'
 import type { EvalMetrics, MemberParams, RowFeed } from '../row-feed'
@@ -40,7 +40,7 @@ const PLANS_KEPT = 4
  * token and a hand-written backward in WGSL, every member in the same dispatches. One step is one
  * upload of the weights, fifteen dispatches and one readback of the gradients.
  */
-export class EmbedMlpGpu implements EmbedMlpEngine, ResidentEngine {
+export class EmbedMlpGpu implements FastEngine, ResidentEngine {
   readonly resident: ResidentEngine = this
   private readonly layout: PackedLayout
   private readonly packed: Float32Array<ArrayBuffer>

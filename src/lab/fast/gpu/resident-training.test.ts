@@ -4,7 +4,7 @@ import { useBackend } from '../../backends/select-backend'
 import { parseRunConfig, type RunConfig } from '../../../shared/run-config'
 import { trainInLockstep } from '../../training/lockstep'
 import { Trainer, type Checkpoint, type EvalRecord, type TensorData } from '../../training/trainer'
-import { EmbedMlpBatch } from '../embed-mlp-fast-path'
+import { FastPathBatch } from '../fast-path'
 import { gpuDevice } from './gpu-device'
 
 const member = (seed: number, over: Record<string, unknown> = {}): RunConfig =>
@@ -72,7 +72,7 @@ describe.runIf(gpuHere)('training on the GPU (weights and optimizer resident on 
   it('K runs batched on the device equal the same runs trained alone there', async () => {
     const configs = [member(3, { wd: 0.5 }), member(4, { wd: 2, init_scale: 0.7 }), member(5, { wd: 1, lr: 1e-3, optimizer: 'adam' })]
     await useBackend('webgpu')
-    const { batch, status } = await EmbedMlpBatch.create(configs)
+    const { batch, status } = await FastPathBatch.create(configs)
     expect(status.reason).toMatch(/WGSL.*3 runs batched/)
     const trainers = configs.map((c, k) => new Trainer(c, undefined, { batch: batch!, member: k }))
     const evals: EvalRecord[][] = configs.map(() => [])

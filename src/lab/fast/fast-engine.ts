@@ -1,15 +1,16 @@
-import type { EmbedMlpShape } from './embed-mlp-graphs'
+import type { FastShape } from './model-graphs'
 import type { EvalMetrics, MemberParams, RowFeed } from './row-feed'
 import type { OptimizerSlots } from './gpu/gpu-optimizer'
 
 /**
- * What the fast path asks of an engine that trains K embed-MLPs of one shape side by side
- * (onnxruntime on the CPU, or WGSL kernels on a WebGPU device). Weights come in as host arrays
+ * What the fast path asks of an engine that trains K models of one kind and shape side by side
+ * (onnxruntime on the CPU for the embed-MLP and transformer-1L, or WGSL kernels on a WebGPU device
+ * for the embed-MLP). Weights come in as host arrays
  * and gradients go out as host arrays, so the trainer's host optimizer serves both; a resident
  * engine also trains on its own device, and its calls then take `undefined` for the weights.
  */
-export interface EmbedMlpEngine {
-  readonly shape: EmbedMlpShape
+export interface FastEngine {
+  readonly shape: FastShape
   /** Engines that can keep the weights and the optimizer on their device (ResidentEngine). */
   readonly resident?: ResidentEngine
   /** Each member's mean cross-entropy on `rows` and its gradients by tensor name. */

@@ -3,12 +3,13 @@ import type { RunConfig } from '../../shared/run-config'
 import type { ModelParam } from '../models/model'
 import type { HostOptimizer } from '../training/host-optimizer'
 import type { ModularSplit } from '../tasks/modular-arithmetic'
-import type { EmbedMlpEngine } from './embed-mlp-engine'
-import type { EmbedMlpShape } from './embed-mlp-graphs'
+import type { FastEngine } from './fast-engine'
 import { EMBED_MLP_GRAPHS } from './embed-mlp-graphs'
+import type { FastShape, ModelGraphs } from './model-graphs'
 import { OnnxEngine } from './onnx-engine'
 import { makeRowFeed, type EvalMetrics, type MemberParams, type RowFeed } from './row-feed'
 import { loadOnnxRuntime } from './onnx-runtime'
+import { TRANSFORMER_GRAPHS } from './transformer-graphs'
 
 /** Which engine computes a run's gradients, and why. */
 export interface FastPathStatus {
@@ -19,16 +20,20 @@ export interface FastPathStatus {
 /** The engine of the fast path on each backend: onnxruntime on the CPU ones, WGSL kernels on WebGPU. */
 const ENGINE_OF: Record<string, 'onnxruntime' | 'webgpu' | undefined> = { wasm: 'onnxruntime', cpu: 'onnxruntime', webgpu: 'webgpu' }
 
+/** The onnxruntime graphs of each model with a fast path. */
+const GRAPHS_OF: Record<string, ModelGraphs | undefined> = { 'embed-mlp': EMBED_MLP_GRAPHS, 'transformer-1l': TRANSFORMER_GRAPHS }
+
 /** Why the fast path does not apply to this run on this backend, or undefined when it may. */
 export function fastPathBlocker(c: RunConfig, backend: string): string | undefined {
   if (c.fast_path === 'off') return 'fast_path is off in the config'
-  if (c.task !== 'modular' || c.model !== 'embed-mlp') return `no fast path for ${c.model}`
+  if (c.task !== 'modular' || !GRAPHS_OF[c.model]) return `no fast path for ${c.model}`
   if (!ENGINE_OF[backend]) return `no fast path on the ${backend} backend (native TensorFlow trains it as fast as tfjs can)`
+  if (ENGINE_OF[backend] === 'webgpu' && c.model !== 'embed-mlp') return `no WebGPU fast path for ${c.model} yet (tfjs-webgpu trains it)`
   return undefined
 }
 
-/** The fast-path engine for K runs of `shape` on `backend`, or why there is none. */
-async function openEngine(backend: string, shape: EmbedMlpShape, threads?: number): Promise<{ engine?: EmbedMlpEngine; reason: string }> {
+/** The fast-path engine for K runs of `model` in `shape` on `backend`, or why there is none. */
+async function openEngine(backend: string, model: string, shape: FastShape, threads?: number): Promise<{ engine?: FastEngine; reason: string }> {
   if (ENGINE_OF[backend] === 'webgpu') {
     const { gpuDevice } = await import('./gpu/gpu-device')
     const { device, reason } = await gpuDevice()
@@ -38,7 +43,7 @@ async function openEngine(backend: string, shape: EmbedMlpShape, threads?: numbe
   }
   const { ort, reason } = await loadOnnxRuntime()
   if (!ort) return { reason }
-  return { engine: await OnnxEngine.create(ort, EMBED_MLP_GRAPHS, shape, threads), reason }
+  return { engine: await OnnxEngine.create(ort, GRAPHS_OF[model]!, shape, threads), reason }
 }
 
 /** Own host copies of tf variables' values. */
@@ -64,11 +69,11 @@ interface Shared<T> {
 }
 
 /**
- * K embed-MLP runs of the same shape trained in lockstep by one engine (K = 1 for a
+ * K runs of one model and shape (embed-MLP or transformer-1L) trained in lockstep by one engine (K = 1 for a
  * single run). Each member asks for its own gradients and measurements; the first ask of a round
  * computes them for every member in one call, at the weights all members hold at that moment.
  */
-export class EmbedMlpBatch {
+export class FastPathBatch {
   private readonly members: Member[] = []
   private rowFeeds?: { train: RowFeed; test: RowFeed }
   private hasPrevious = false
@@ -89,7 +94,7 @@ export class EmbedMlpBatch {
   private roundGradients?: MemberParams[]
 
   private constructor(
-    private readonly engine: EmbedMlpEngine,
+    private readonly engine: FastEngine,
     readonly size: number,
     private readonly p: number,
   ) {}
@@ -98,14 +103,14 @@ export class EmbedMlpBatch {
    * A batch for runs of one shape (same p, d, hidden, train-set size and batch size), or why the
    * fast path does not apply. `threads` caps onnxruntime's threads (default: every core).
    */
-  static async create(configs: RunConfig[], threads?: number): Promise<{ batch?: EmbedMlpBatch; status: FastPathStatus }> {
+  static async create(configs: RunConfig[], threads?: number): Promise<{ batch?: FastPathBatch; status: FastPathStatus }> {
     const c = configs[0]
     const blocker = fastPathBlocker(c, tf.getBackend())
     if (blocker) return { status: { active: false, reason: blocker } }
-    const { engine, reason } = await openEngine(tf.getBackend(), { p: c.p, d: c.d, hidden: c.hidden, members: configs.length }, threads)
+    const { engine, reason } = await openEngine(tf.getBackend(), c.model, { p: c.p, d: c.d, hidden: c.hidden, heads: c.heads, members: configs.length }, threads)
     if (!engine) return { status: { active: false, reason } }
     const what = configs.length > 1 ? `${configs.length} runs batched` : 'per-token tables'
-    return { batch: new EmbedMlpBatch(engine, configs.length, c.p), status: { active: true, reason: `fast path: ${reason}, ${what}` } }
+    return { batch: new FastPathBatch(engine, configs.length, c.p), status: { active: true, reason: `fast path: ${reason}, ${what}` } }
   }
 
   /** Registers member k's data; its weights follow with setParams. */
