@@ -1,5 +1,5 @@
-import { float32, int64, type GraphNode } from './onnx-graph'
-import { segmentSums, sumOverPairs, type FastShape, type GraphPart, type ModelGraphs } from './model-graphs'
+import { int64, type GraphNode } from './onnx-graph'
+import { reluGradient, segmentSums, sumOverPairs, type FastShape, type GraphPart, type ModelGraphs } from './model-graphs'
 
 /** Sizes of K embed-MLPs trained side by side (K = 1 for a single run). */
 export type EmbedMlpShape = FastShape
@@ -51,6 +51,7 @@ function forward(s: FastShape): GraphPart {
  * layer's gradient over the rows of each token.
  */
 function backward(s: FastShape): GraphPart {
+  const relu = reluGradient()
   const T = (x: string) => ['Transpose', [x], [`${x}_T`], { perm: [0, 2, 1] }] as GraphNode
   const perToken = segmentSums('dZ_rows', s.hidden, [
     ['seg_a', 'dPa_rows'],
@@ -63,10 +64,7 @@ function backward(s: FastShape): GraphPart {
     ['Reshape', ['db_out3', 'member_p'], ['db_out']],
     T('W_out'),
     ['MatMul', ['dlogits', 'W_out_T'], ['dH']],
-    // The ReLU passes the gradient where the unit is on (onnxruntime's Sign is slow; Where is not).
-    ['Min', ['H', 'one_f'], ['H_capped']],
-    ['Ceil', ['H_capped'], ['on_f']],
-    ['Mul', ['dH', 'on_f'], ['dZ']],
+    ...relu.nodes,
     ['Reshape', ['dZ', 'hidden_rows'], ['dZ_rows']],
     ...perToken.nodes,
     ['Reshape', ['dPa_rows', 'tables'], ['dPa']],
@@ -87,7 +85,7 @@ function backward(s: FastShape): GraphPart {
     constants: [
       ...perToken.constants,
       int64('hidden_rows', [-1, s.hidden]),
-      float32('one_f', [], [1]),
+      ...relu.constants,
       int64('tables', [s.members, s.p, s.hidden]),
       int64('member_p', [s.members, s.p]),
     ],

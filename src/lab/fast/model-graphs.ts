@@ -33,8 +33,9 @@ export interface ModelGraphs {
 /**
  * Nodes that sum the rows of `rows` [K·N, width] per token into each `out` [K·p, width], one per
  * segment table, in a fixed order: gather the rows `seg_a` (`seg_b`) lists for each token, padded with
- * index K·N (a zero row appended once), then reduce. Not ScatterND's add, whose multi-threaded kernel
- * sums duplicates in a varying order.
+ * index K·N (a zero row appended once), then add them up as a product with a row of ones (a quarter
+ * faster than ReduceSum). Not ScatterND's add, whose multi-threaded kernel sums duplicates in a
+ * varying order.
  */
 export function segmentSums(rows: string, width: number, sums: ['seg_a' | 'seg_b', string][]): GraphPart {
   const zero = `zero_row_${width}`
@@ -43,10 +44,39 @@ export function segmentSums(rows: string, width: number, sums: ['seg_a' | 'seg_b
       ['Concat', [rows, zero], [`${rows}_padded`], { axis: 0 }],
       ...sums.flatMap(([seg, out]): GraphNode[] => [
         ['Gather', [`${rows}_padded`, seg], [`${out}_gathered`], { axis: 0 }],
-        ['ReduceSum', [`${out}_gathered`, 'axis1'], [out], { keepdims: 0 }],
+        ['MatMul', ['segment_ones', `${out}_gathered`], [`${out}_3`]],
+        ['Reshape', [`${out}_3`, `rows_of_${width}`], [out]],
       ]),
     ],
-    constants: [float32(zero, [1, width], new Float32Array(width)), int64('axis1', [1])],
+    constants: [float32(zero, [1, width], new Float32Array(width)), int64(`rows_of_${width}`, [-1, width])],
+  }
+}
+
+/**
+ * `dZ` = `dH` where the ReLU is on (`Z` > 0), else 0: Greater, Cast, Mul. A quarter faster here than
+ * Min(H, 1), Ceil, Mul; Where and Sign are slower still.
+ */
+export function reluGradient(): GraphPart {
+  return {
+    nodes: [
+      ['Greater', ['Z', 'zero_f'], ['relu_on']],
+      ['Cast', ['relu_on'], ['relu_on_f'], { to: 1 }],
+      ['Mul', ['dH', 'relu_on_f'], ['dZ']],
+    ],
+    constants: [float32('zero_f', [], [0])],
+  }
+}
+
+/** `segment_ones` [1, seg] for segmentSums, seg read from `seg_a` at run time. */
+function segmentOnes(): GraphPart {
+  return {
+    nodes: [
+      ['Shape', ['seg_a'], ['seg_shape']],
+      ['Slice', ['seg_shape', 'axis1', 'axis2'], ['seg_width']],
+      ['Concat', ['one_row', 'seg_width'], ['segment_ones_shape'], { axis: 0 }],
+      ['Expand', ['one_scalar', 'segment_ones_shape'], ['segment_ones']],
+    ],
+    constants: [int64('one_row', [1]), int64('axis1', [1]), int64('axis2', [2]), float32('one_scalar', [], [1])],
   }
 }
 
@@ -89,6 +119,7 @@ export function stepGraph(g: ModelGraphs, s: FastShape): GraphSpec {
   const fwd = g.forward(s)
   const bwd = g.backward(s)
   const ones = pairOnes(s)
+  const segOnes = segmentOnes()
   const shapes = g.memberShapes(s)
   const lossNodes: GraphNode[] = [
     ['LogSoftmax', ['logits'], ['logp'], { axis: 2 }],
@@ -112,8 +143,8 @@ export function stepGraph(g: ModelGraphs, s: FastShape): GraphSpec {
       { name: 'loss', type: 'float32', shape: [s.members] },
       ...g.tensors.map((t): GraphValue => ({ name: `d${t}`, type: 'float32', shape: [s.members, ...shapes[t]] })),
     ],
-    nodes: [...fwd.nodes, ...lossNodes, ...ones.nodes, ...bwd.nodes],
-    constants: mergeConstants(fwd.constants, [int64('axes12', [1, 2])], ones.constants, bwd.constants),
+    nodes: [...fwd.nodes, ...lossNodes, ...ones.nodes, ...segOnes.nodes, ...bwd.nodes],
+    constants: mergeConstants(fwd.constants, [int64('axes12', [1, 2])], ones.constants, segOnes.constants, bwd.constants),
   }
 }
 

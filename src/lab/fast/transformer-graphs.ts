@@ -1,4 +1,4 @@
-import { segmentSums, sumOverPairs, type FastShape, type GraphPart, type ModelGraphs } from './model-graphs'
+import { reluGradient, segmentSums, sumOverPairs, type FastShape, type GraphPart, type ModelGraphs } from './model-graphs'
 import { float32, int64, type GraphNode } from './onnx-graph'
 
 const WE = 'embed.W_E'
@@ -157,6 +157,7 @@ function forward(s: FastShape): GraphPart {
  * positions. The "=" column of W_U gets no gradient: the logits read only the p answers.
  */
 function backward(s: FastShape): GraphPart {
+  const relu = reluGradient()
   const { h, dh } = heads(s)
   const K = s.members
   const hd = h * dh
@@ -191,10 +192,7 @@ function backward(s: FastShape): GraphPart {
     ['MatMul', ['H_T', 'dfinal'], [`d${WOUT}`]],
     T(WOUT),
     ['MatMul', ['dfinal', `${WOUT}_T`], ['dH']],
-    // The ReLU passes the gradient where the unit is on (onnxruntime's Sign is slow; Where is not).
-    ['Min', ['H', 'one_f'], ['H_capped']],
-    ['Ceil', ['H_capped'], ['on_f']],
-    ['Mul', ['dH', 'on_f'], ['dZ']],
+    ...relu.nodes,
     sumOverPairs('dZ', 'db_in'),
     ['Reshape', ['db_in', 'member_hidden'], [`d${BIN}`]],
     T('resid'),
@@ -293,7 +291,7 @@ function backward(s: FastShape): GraphPart {
     int64('member_hidden', [K, s.hidden]),
     int64('one_hd', [K, 1, hd]),
     int64('table_columns', [K, 2 * s.p + 1, hd]),
-    float32('one_f', [], [1]),
+    ...relu.constants,
     float32('zero_column', [K, s.d, 1], new Float32Array(K * s.d)),
   ]
   return { nodes, constants }
