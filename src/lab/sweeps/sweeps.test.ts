@@ -85,12 +85,14 @@ describe('batch plan', () => {
       run(3, { steps: 200 }),
       run(4, {}, 40),
       run(5, {}, 40),
-      run(6, { model: 'transformer-1l' }),
-      run(7, { model: 'transformer-1l' }),
+      run(6, { model: 'deep-linear' }),
+      run(7, { model: 'deep-linear' }),
       run(8, { fast_path: 'off' }),
+      run(9, { model: 'transformer-1l' }),
+      run(10, { model: 'transformer-1l', seed: 3 }),
     ]
     const units = planUnits(pending, 8)
-    expect(units.map((u) => u.ids).sort()).toEqual([[1], [2], [3], [4, 5], [6], [7], [8]].sort())
+    expect(units.map((u) => u.ids).sort()).toEqual([[1], [2], [3], [4, 5], [6], [7], [8], [9, 10]].sort())
     expect(units.find((u) => u.ids.includes(4))!.resume).toBe(true)
   })
 })
