@@ -103,3 +103,17 @@ describe.runIf(gpuHere)('training on the GPU (weights and optimizer resident on 
     await batch!.dispose()
   }, 120_000)
 })
+
+describe.runIf(gpuHere)('a model without WGSL kernels on the webgpu backend', () => {
+  afterAll(async () => {
+    await useBackend('wasm')
+  })
+
+  it('trains transformer-1L on onnxruntime on the CPU, as the same run on wasm does', async () => {
+    const c = member(4, { model: 'transformer-1l', heads: 2, wd: 1 })
+    const onWebgpu = await train('webgpu', c)
+    expect(onWebgpu.engine).toMatch(/onnxruntime.*on the CPU \(no WGSL kernels for transformer-1l/)
+    expectSameRun(onWebgpu, await train('wasm', c), 5)
+    expect(onWebgpu.evals.at(-1)!.metrics.train_loss).toBeLessThan(onWebgpu.evals[0].metrics.train_loss - 0.01)
+  }, 120_000)
+})
