@@ -28,8 +28,14 @@ describe('trainer (wasm backend)', () => {
   })
 
   it('keeps the tensor count flat over a long run', async () => {
-    for (const model of ['embed-mlp', 'transformer-1l'] as const) {
-      const trainer = new Trainer(small({ model, steps: 400, heads: 2, batch_size: model === 'embed-mlp' ? 16 : null }))
+    // Both models on the fast path (host weights) and on plain tfjs (every step's tensors).
+    for (const [model, fast_path] of [
+      ['embed-mlp', 'auto'],
+      ['transformer-1l', 'auto'],
+      ['embed-mlp', 'off'],
+      ['transformer-1l', 'off'],
+    ] as const) {
+      const trainer = new Trainer(small({ model, fast_path, steps: 400, heads: 2, batch_size: model === 'embed-mlp' ? 16 : null }))
       let atFirstEval = -1
       let atLastEval = -1
       await trainer.run({
@@ -61,8 +67,12 @@ describe('trainer (wasm backend)', () => {
     expect(first.structural_energy).toBeCloseTo(first.param_norm ** 2 / 2, 2)
   })
 
-  it('is deterministic, and resuming from a checkpoint reproduces the uninterrupted run', async () => {
-    const config = small()
+  it.each([
+    ['embed-mlp', {}],
+    ['transformer-1l', { model: 'transformer-1l', heads: 2 }],
+    ['transformer-1l on plain tfjs', { model: 'transformer-1l', heads: 2, fast_path: 'off' }],
+  ])('is deterministic, and resuming from a checkpoint reproduces the uninterrupted run: %s', async (_name, over) => {
+    const config = small(over)
     const a = await trainAll(config)
     const b = await trainAll(config)
     expect(b.evals.map((e) => e.metrics)).toEqual(a.evals.map((e) => e.metrics))
