@@ -111,7 +111,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--grid <key=v1,v2,…>', 'a swept key and its values (repeatable: the grid is their product)', collect)
     .option('--seeds <n>', 'seeds per grid point, from the base seed up (default 1)')
     .option('--concurrency <n>', 'worker processes at once (default 1)')
-    .option('--batch <k>', 'embed-MLP runs of one shape trained together as one batch per worker (default 8; 1 = off)')
+    .option('--batch <k>', 'runs of one shape trained together as one batch per worker (embed-MLP, transformer-1L; default: up to 8, spread so every worker gets some; 1 = off)')
     .option('--resume <sweep>', 'continue a sweep that was stopped or killed')
     .option('--name <name>', 'a name for the sweep')
     .addOption(backend().default('auto'))

@@ -5,7 +5,7 @@ import { APP_VERSION } from '../../lab/app-version'
 import { resolveLibraryPath } from '../../lab/store/default-location'
 import { RunStore } from '../../lab/store/run-store'
 import { gridPoints, parseGridAxis } from '../../lab/sweeps/sweep-grid'
-import { DEFAULT_BATCH, runSweep } from '../../lab/sweeps/run-sweep'
+import { runSweep } from '../../lab/sweeps/run-sweep'
 import { sweepReport, type SweepReport } from '../../lab/sweeps/sweep-report'
 import { SweepStore } from '../../lab/sweeps/sweep-store'
 import { formatTable } from '../format-table'
@@ -38,7 +38,7 @@ function positiveInt(name: string, raw: string | undefined, fallback: number): n
 export async function sweepCommand(options: SweepOptions): Promise<number> {
   const dbPath = resolveLibraryPath(options.db)
   const concurrency = positiveInt('concurrency', options.concurrency, 1)
-  const batch = positiveInt('batch', options.batch, DEFAULT_BATCH)
+  const batch = options.batch === undefined ? undefined : positiveInt('batch', options.batch, 1)
   let sweepId: number
   if (options.resume !== undefined) {
     sweepId = positiveInt('resume', options.resume, 1)

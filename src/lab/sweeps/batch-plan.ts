@@ -3,6 +3,17 @@ import type { RunConfig } from '../../shared/run-config'
 /** Config keys that may differ between members of one batch: they change values, not shapes or schedules. */
 const PER_MEMBER_KEYS = ['seed', 'lr', 'wd', 'wd_per_layer', 'init_scale', 'optimizer', 'beta1', 'beta2', 'eps', 'momentum', 'warmup'] as const
 
+/** Most runs per batch: 8 small runs share a step's fixed costs well. */
+export const DEFAULT_BATCH = 8
+
+/**
+ * Runs per batch when the caller does not say: up to DEFAULT_BATCH, but spread so that each of
+ * `concurrency` workers gets a unit (8 runs on 2 workers: two batches of 4, not one of 8 and an idle worker).
+ */
+export function defaultBatch(pending: number, concurrency: number): number {
+  return Math.max(1, Math.min(DEFAULT_BATCH, Math.ceil(pending / concurrency)))
+}
+
 /** A unit of a sweep's queue: one worker trains these runs, as a batch when there are several. */
 export interface SweepUnit {
   ids: number[]

@@ -3,11 +3,8 @@ import type { TrainingEvent } from '../../shared/run-types'
 import { RunStore } from '../store/run-store'
 import { startTraining, type TrainingHandle } from '../worker/training-host'
 import { cpus } from 'node:os'
-import { planUnits, type SweepUnit } from './batch-plan'
+import { defaultBatch, planUnits, type SweepUnit } from './batch-plan'
 import { SweepStore } from './sweep-store'
-
-/** Runs per batch when the caller does not say: 8 small runs share a step's fixed costs well. */
-export const DEFAULT_BATCH = 8
 
 export interface SweepProgress {
   done: number
@@ -22,7 +19,7 @@ const PENDING = new Set(['queued', 'interrupted', 'cancelled'])
 export interface SweepOptions {
   concurrency: number
   backend: BackendName | 'auto'
-  /** Most runs one worker trains as a batch (the fast path's batched runs); 1 = one run per worker. */
+  /** Most runs one worker trains as a batch (the fast path's batched runs); 1 = one run per worker; default: defaultBatch. */
   batch?: number
   onEvent?: (e: TrainingEvent) => void
   onProgress?: (p: SweepProgress) => void
@@ -46,7 +43,7 @@ export async function runSweep(dbPath: string, sweepId: number, opts: SweepOptio
       .filter((r) => PENDING.has(r.run.status))
       .map((r) => ({ id: r.run.id, config: r.run.config, fromStep: r.run.status === 'queued' ? null : store.checkpointStep(r.run.id) }))
     pendingCount = pending.length
-    units = planUnits(pending, opts.batch ?? DEFAULT_BATCH)
+    units = planUnits(pending, opts.batch ?? defaultBatch(pending.length, opts.concurrency))
   } finally {
     store.close()
   }

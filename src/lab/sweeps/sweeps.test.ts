@@ -3,7 +3,7 @@ import { computeClocks } from '../analysis/clocks'
 import { linearFit, scalingForm, tQuantile975 } from './scaling-fit'
 import { gridPoints, parseGridAxis } from './sweep-grid'
 import { classifyPhase } from './sweep-report'
-import { planUnits } from './batch-plan'
+import { defaultBatch, planUnits } from './batch-plan'
 import { parseRunConfig } from '../../shared/run-config'
 
 describe('sweep grid', () => {
@@ -68,6 +68,13 @@ describe('batch plan', () => {
     id,
     config: parseRunConfig({ p: 11, frac: 0.5, steps: 100, lr: 1e-3, ...over }),
     fromStep,
+  })
+  it('spreads a sweep over its workers when the batch size is not given', () => {
+    expect(defaultBatch(8, 1)).toBe(8)
+    expect(defaultBatch(8, 2)).toBe(4)
+    expect(defaultBatch(20, 2)).toBe(8)
+    expect(defaultBatch(3, 4)).toBe(1)
+    expect(defaultBatch(0, 1)).toBe(1)
   })
   it('batches runs that differ only in per-member values, up to the batch size', () => {
     const pending = [1, 2, 3, 4, 5].map((id) => run(id, { seed: id, wd: id / 2 }))
