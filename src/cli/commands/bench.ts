@@ -67,7 +67,7 @@ export function formatReport(r: BenchReport): string {
             `in ${(b.batchMs / 1000).toFixed(1)} s, one run alone ${(b.oneRunMs / 1000).toFixed(1)} s: ${b.ratio.toFixed(2)}× one run`,
         )
       : ['batched runs: not timed']),
-    'engine: fast path = per-token tables with a hand-written backward, same maths (onnxruntime on CPU backends, WGSL on webgpu); tfjs = tfjs autodiff',
+    'engine: fast path = per-token tables with a hand-written backward, same maths (onnxruntime on the CPU; WGSL on webgpu for the embed-MLP); tfjs = tfjs autodiff',
     'ratio = PyTorch ms / ours (> 1: we are faster); eval overhead = what one evaluation adds / (eval_every × ms/step), at the default eval_every',
   ].join('\n')
 }
