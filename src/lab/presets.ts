@@ -70,7 +70,7 @@ export const PRESETS: Preset[] = [
     description:
       "Nanda et al.'s one-layer transformer on (a + b) mod 113 with 30% of pairs, full-batch AdamW lr 1e-3, wd 1.0, " +
       'betas 0.9/0.98, 10-step warmup. Expect train loss < 1e-2 within a few hundred steps and test loss to fall below ' +
-      '0.1 around 8k steps (seed-dependent), with a handful of key Fourier frequencies emerging in the embedding.',
+      '0.1 around 8k–9k steps (seed-dependent), with a handful of key Fourier frequencies emerging in the embedding.',
     config: {
       model: 'transformer-1l',
       p: 113,

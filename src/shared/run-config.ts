@@ -85,8 +85,9 @@ export const runConfigSchema = z
     snapshot_budget: z.number().int().min(2).default(40),
     checkpoint_every: positiveInt.default(200),
     /**
-     * 'auto' trains embed-MLP on a CPU backend with the onnxruntime fast path (same maths, hand-written
-     * backward, multi-threaded GEMMs) when it loads; 'off' always uses tfjs autodiff.
+     * 'auto' trains embed-MLP and transformer-1L on the fast path where one applies (same maths,
+     * hand-written backward: onnxruntime on the CPU, WGSL on webgpu for the embed-MLP); 'off' always
+     * uses tfjs autodiff.
      */
     fast_path: z.enum(['auto', 'off']).default('auto'),
   })

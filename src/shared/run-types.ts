@@ -11,7 +11,7 @@ export interface RunRecord {
   status: RunStatus
   config: RunConfig
   backend: string | null
-  /** Which engine computed the gradients (the embed-MLP fast path, or tfjs autodiff), set when training starts. */
+  /** Which engine computed the gradients (the fast path, or tfjs autodiff), set when training starts. */
   engine: string | null
   appVersion: string
   tags: string[]

@@ -29,8 +29,10 @@ export function plain(c: RunConfig) {
   return { data, params, gradients, loss: value.dataSync()[0], logits, measured }
 }
 
+/** The bytes of a float array, to compare two arrays bit for bit. */
 export const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)
 
+/** Expects `actual` within 1e-5 of `expected`, relative to the largest magnitude in `expected`. */
 export function expectClose(actual: Float32Array, expected: Float32Array, label: string): void {
   expect(actual.length, label).toBe(expected.length)
   const scale = Math.max(...expected.map(Math.abs))

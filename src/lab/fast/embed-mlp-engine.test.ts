@@ -4,7 +4,7 @@ import { bytes, expectClose, plain } from '../../../test/helpers/plain-modular'
 import { useCpuBackend } from '../../../test/helpers/tf-cpu'
 import { parseRunConfig, type RunConfig } from '../../shared/run-config'
 import type { FastEngine } from './fast-engine'
-import type { EmbedMlpShape } from './embed-mlp-graphs'
+import type { FastShape } from './model-graphs'
 import { EMBED_MLP_GRAPHS } from './embed-mlp-graphs'
 import { OnnxEngine } from './onnx-engine'
 import { makeRowFeed } from './row-feed'
@@ -15,7 +15,7 @@ import { loadOnnxRuntime } from './onnx-runtime'
 const config = (seed: number): RunConfig =>
   parseRunConfig({ model: 'embed-mlp', p: 11, frac: 0.5, steps: 1, lr: 1e-3, d: 6, hidden: 20, seed, init_scale: 1 + seed / 4 })
 
-type Open = (shape: EmbedMlpShape) => Promise<FastEngine>
+type Open = (shape: FastShape) => Promise<FastEngine>
 
 const openOnnx: Open = async (shape) => {
   const { ort, reason } = await loadOnnxRuntime()
@@ -54,7 +54,7 @@ describe.each(engines)('embed-MLP fast path on %s against the plain tfjs formula
     await fast.dispose()
   }, 60_000)
 
-  it('trains K members with their own weights and splits in one call, each as if alone', async () => {
+  it("computes K members' gradients with their own weights and splits in one call, each as if alone", async () => {
     const refs = [2, 3, 4].map((seed) => plain(config(seed)))
     const c = config(2)
     const fast = await open({ p: c.p, d: c.d, hidden: c.hidden, members: 3 })

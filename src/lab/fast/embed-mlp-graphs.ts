@@ -1,12 +1,11 @@
 import { int64, type GraphNode } from './onnx-graph'
-import { reluGradient, segmentSums, sumOverPairs, type FastShape, type GraphPart, type ModelGraphs } from './model-graphs'
-
-/** Sizes of K embed-MLPs trained side by side (K = 1 for a single run). */
-export type EmbedMlpShape = FastShape
+import { reluGradient, segmentSums, sumOverPairs, transposed as T, type GraphPart } from './graph-parts'
+import type { FastShape, ModelGraphs } from './model-graphs'
 
 /** The tensors in the order the graphs take them, each with a leading member axis K. */
 export const EMBED_MLP_TENSORS = ['E', 'W_in', 'b_in', 'W_out', 'b_out'] as const
 
+/** One member's tensor shapes (without the member axis). */
 export function memberShapes(s: FastShape): Record<(typeof EMBED_MLP_TENSORS)[number], number[]> {
   return { E: [s.p, s.d], W_in: [2 * s.d, s.hidden], b_in: [s.hidden], W_out: [s.hidden, s.p], b_out: [s.p] }
 }
@@ -52,7 +51,6 @@ function forward(s: FastShape): GraphPart {
  */
 function backward(s: FastShape): GraphPart {
   const relu = reluGradient()
-  const T = (x: string) => ['Transpose', [x], [`${x}_T`], { perm: [0, 2, 1] }] as GraphNode
   const perToken = segmentSums('dZ_rows', s.hidden, [
     ['seg_a', 'dPa_rows'],
     ['seg_b', 'dPb_rows'],

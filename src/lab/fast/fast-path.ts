@@ -3,55 +3,10 @@ import type { RunConfig } from '../../shared/run-config'
 import type { ModelParam } from '../models/model'
 import type { HostOptimizer } from '../training/host-optimizer'
 import type { ModularSplit } from '../tasks/modular-arithmetic'
+import { LabError } from '../../shared/lab-error'
+import { batchShapeKey, fastPathBlocker, openEngine, PER_MEMBER_KEYS, type FastPathStatus } from './engine-choice'
 import type { FastEngine } from './fast-engine'
-import { EMBED_MLP_GRAPHS } from './embed-mlp-graphs'
-import type { FastShape, ModelGraphs } from './model-graphs'
-import { OnnxEngine } from './onnx-engine'
 import { makeRowFeed, type EvalMetrics, type MemberParams, type RowFeed } from './row-feed'
-import { loadOnnxRuntime } from './onnx-runtime'
-import { TRANSFORMER_GRAPHS } from './transformer-graphs'
-
-/** Which engine computes a run's gradients, and why. */
-export interface FastPathStatus {
-  active: boolean
-  reason: string
-}
-
-/** The onnxruntime graphs of each model with a fast path. */
-const GRAPHS_OF: Record<string, ModelGraphs | undefined> = { 'embed-mlp': EMBED_MLP_GRAPHS, 'transformer-1l': TRANSFORMER_GRAPHS }
-
-/**
- * The engine of a model's fast path on a backend: onnxruntime on the CPU ones; on webgpu, WGSL
- * kernels for the embed-MLP, and onnxruntime on the CPU for the transformer, which has no WGSL
- * kernels yet: tfjs-webgpu took 171 ms a step on an H100, onnxruntime takes 35 ms on 2 CPU cores.
- */
-function engineFor(backend: string, model: string): 'onnxruntime' | 'webgpu' | undefined {
-  if (backend === 'webgpu') return model === 'embed-mlp' ? 'webgpu' : 'onnxruntime'
-  return backend === 'wasm' || backend === 'cpu' ? 'onnxruntime' : undefined
-}
-
-/** Why the fast path does not apply to this run on this backend, or undefined when it may. */
-export function fastPathBlocker(c: RunConfig, backend: string): string | undefined {
-  if (c.fast_path === 'off') return 'fast_path is off in the config'
-  if (c.task !== 'modular' || !GRAPHS_OF[c.model]) return `no fast path for ${c.model}`
-  if (!engineFor(backend, c.model)) return `no fast path on the ${backend} backend (native TensorFlow trains it as fast as tfjs can)`
-  return undefined
-}
-
-/** The fast-path engine for K runs of `model` in `shape` on `backend`, or why there is none. */
-async function openEngine(backend: string, model: string, shape: FastShape, threads?: number): Promise<{ engine?: FastEngine; reason: string }> {
-  if (engineFor(backend, model) === 'webgpu') {
-    const { gpuDevice } = await import('./gpu/gpu-device')
-    const { device, reason } = await gpuDevice()
-    if (!device) return { reason }
-    const { EmbedMlpGpu } = await import('./gpu/embed-mlp-gpu')
-    return { engine: await EmbedMlpGpu.create(device, shape), reason: `WGSL kernels on ${reason}` }
-  }
-  const { ort, reason } = await loadOnnxRuntime()
-  if (!ort) return { reason }
-  const where = backend === 'webgpu' ? ` on the CPU (no WGSL kernels for ${model} yet; faster than tfjs-webgpu)` : ''
-  return { engine: await OnnxEngine.create(ort, GRAPHS_OF[model]!, shape, threads), reason: reason + where }
-}
 
 /** Own host copies of tf variables' values. */
 export function readParams(params: ModelParam[]): MemberParams {
@@ -107,11 +62,15 @@ export class FastPathBatch {
   ) {}
 
   /**
-   * A batch for runs of one shape (same p, d, hidden, train-set size and batch size), or why the
-   * fast path does not apply. `threads` caps onnxruntime's threads (default: every core).
+   * A batch for runs of one model and shape, configs equal but for their per-member keys (seed, λ,
+   * α, optimizer settings), or why the fast path does not apply. `threads` caps onnxruntime's
+   * threads (default: every core).
    */
   static async create(configs: RunConfig[], threads?: number): Promise<{ batch?: FastPathBatch; status: FastPathStatus }> {
     const c = configs[0]
+    if (configs.some((other) => batchShapeKey(other) !== batchShapeKey(c))) {
+      throw new LabError(`runs of one batch may differ only in ${PER_MEMBER_KEYS.join(', ')}; train the others apart (--batch 1)`)
+    }
     const blocker = fastPathBlocker(c, tf.getBackend())
     if (blocker) return { status: { active: false, reason: blocker } }
     const { engine, reason } = await openEngine(tf.getBackend(), c.model, { p: c.p, d: c.d, hidden: c.hidden, heads: c.heads, members: configs.length }, threads)

@@ -63,10 +63,3 @@ export function metricNodes(s: { members: number; p: number; hidden: number }, o
   }
   return { nodes, inputs, outputs, constants }
 }
-
-/** Constants of all lists, each name once. */
-export function mergeConstants(...lists: GraphConstant[][]): GraphConstant[] {
-  const byName = new Map<string, GraphConstant>()
-  for (const c of lists.flat()) byName.set(c.name, c)
-  return [...byName.values()]
-}

@@ -8,7 +8,8 @@ import { Rng } from '../random'
 
 const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)
 
-// What both engines compute is checked against the plain formulation in embed-mlp-engine.test.ts.
+// What the engines compute is checked against the plain formulation in embed-mlp-engine.test.ts
+// and transformer-graphs.test.ts.
 describe('embed-MLP fast path on onnxruntime', () => {
   it('is deterministic: repeated steps on the reference shape give bit-identical gradients', async () => {
     // With ScatterND's multi-threaded add in place of the per-token sums, this failed within 10 calls.

@@ -36,6 +36,7 @@ export const int64 = (name: string, values: number[]): GraphConstant => ({
   data: BigInt64Array.from(values.map(BigInt)),
 })
 
+/** A float32 constant of any shape. */
 export const float32 = (name: string, shape: number[], values: number[] | Float32Array): GraphConstant => ({
   name,
   type: 'float32',

@@ -1,6 +1,6 @@
 import type { ModularSplit } from '../tasks/modular-arithmetic'
 
-/** One member's tensors by name (E, W_in, b_in, W_out, b_out). */
+/** One member's tensors by name, for any model (the fast path's weights and gradients). */
 export type MemberParams = Record<string, Float32Array>
 
 /** Pairs of every member, as the graphs take them: stacked table-row indices and scaled one-hot targets. */

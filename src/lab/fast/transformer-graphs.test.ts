@@ -43,7 +43,7 @@ describe('transformer-1L fast path on onnxruntime against the plain tfjs formula
     await fast.dispose()
   }, 60_000)
 
-  it('trains K members with their own weights and splits in one call, each as if alone', async () => {
+  it("computes K members' gradients with their own weights and splits in one call, each as if alone", async () => {
     const cs = [2, 3, 4].map((seed) => config(seed))
     const refs = cs.map(plain)
     const fast = await open(shapeOf(cs[0], 3))

@@ -1,4 +1,5 @@
-import { reluGradient, segmentSums, sumOverPairs, type FastShape, type GraphPart, type ModelGraphs } from './model-graphs'
+import { reluGradient, segmentSums, slice, sumOverPairs, transposed as T, type GraphPart } from './graph-parts'
+import type { FastShape, ModelGraphs } from './model-graphs'
 import { float32, int64, type GraphNode } from './onnx-graph'
 
 const WE = 'embed.W_E'
@@ -37,9 +38,6 @@ function memberShapes(s: FastShape): Record<string, number[]> {
     [WU]: [s.d, s.p + 1],
   }
 }
-
-const T = (x: string) => ['Transpose', [x], [`${x}_T`], { perm: [0, 2, 1] }] as GraphNode
-const slice = (x: string, from: string, to: string, axis: string, out: string): GraphNode => ['Slice', [x, from, to, axis], [out]]
 
 /**
  * The forward pass at the "=" position (the only one a one-layer model's loss reads), on per-token
@@ -205,10 +203,10 @@ function backward(s: FastShape): GraphPart {
     ['MatMul', ['z_T', 'dresid'], ['dWo']],
     ['Reshape', ['dWo', 'wo_heads'], [`d${WO}`]],
     T('Wo'),
-    ['MatMul', ['dresid', 'Wo_T'], ['dz']],
+    ['MatMul', ['dresid', 'Wo_T'], ['dz_attn']],
     sumOverPairs('dresid', 'dx2_resid'),
     // Weighted values and the softmax over the 3 positions.
-    ['Reshape', ['dz', 'pair_heads'], ['dz4']],
+    ['Reshape', ['dz_attn', 'pair_heads'], ['dz4']],
     ['Mul', ['dz4', 'a0'], ['dV0g']],
     ['Mul', ['dz4', 'a1'], ['dV1g']],
     ['Mul', ['dz4', 'a2'], ['dv2g']],
@@ -266,8 +264,8 @@ function backward(s: FastShape): GraphPart {
     slice('dX', 'zero', 'p', 'axis1', 'dX0'),
     slice('dX', 'p', 'two_p', 'axis1', 'dX1'),
     slice('dX', 'two_p', 'two_p1', 'axis1', 'dx2_tables'),
-    ['Add', ['dx2_tables', 'dx2_q'], ['dx2_tq']],
-    ['Add', ['dx2_tq', 'dx2_resid'], ['dx2']],
+    ['Add', ['dx2_tables', 'dx2_q'], ['dx2_tables_q']],
+    ['Add', ['dx2_tables_q', 'dx2_resid'], ['dx2']],
     // Embedding and positions: X0 = tokens + pos0, X1 = tokens + pos1, x2 = "=" + pos2.
     ['Add', ['dX0', 'dX1'], ['dtokens']],
     ['Concat', ['dtokens', 'dx2'], [`d${WE}`], { axis: 1 }],

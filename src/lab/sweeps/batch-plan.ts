@@ -1,14 +1,13 @@
 import type { RunConfig } from '../../shared/run-config'
-
-/** Config keys that may differ between members of one batch: they change values, not shapes or schedules. */
-const PER_MEMBER_KEYS = ['seed', 'lr', 'wd', 'wd_per_layer', 'init_scale', 'optimizer', 'beta1', 'beta2', 'eps', 'momentum', 'warmup'] as const
+import { batchShapeKey, hasFastPath } from '../fast/engine-choice'
 
 /** Most runs per batch: 8 small runs share a step's fixed costs well. */
-export const DEFAULT_BATCH = 8
+const DEFAULT_BATCH = 8
 
 /**
- * Runs per batch when the caller does not say: up to DEFAULT_BATCH, but spread so that each of
- * `concurrency` workers gets a unit (8 runs on 2 workers: two batches of 4, not one of 8 and an idle worker).
+ * Runs per batch when the caller does not say: up to DEFAULT_BATCH, but fewer so that the runs
+ * spread over `concurrency` workers (8 runs on 2 workers: two batches of 4, not one of 8 and an idle
+ * worker). It counts every pending run, so runs of several shapes may still leave a worker idle.
  */
 export function defaultBatch(pending: number, concurrency: number): number {
   return Math.max(1, Math.min(DEFAULT_BATCH, Math.ceil(pending / concurrency)))
@@ -27,9 +26,9 @@ export interface PendingRun {
   fromStep: number | null
 }
 
-/** Whether runs of this config can train batched (the fast path of the embed-MLP and transformer-1L). */
+/** Whether runs of this config can train batched (a model with a fast path). */
 export function batchable(c: RunConfig): boolean {
-  return c.task === 'modular' && (c.model === 'embed-mlp' || c.model === 'transformer-1l') && c.fast_path === 'auto'
+  return c.task === 'modular' && hasFastPath(c.model) && c.fast_path === 'auto'
 }
 
 /**
@@ -44,9 +43,7 @@ export function planUnits(pending: PendingRun[], maxBatch: number): SweepUnit[] 
       units.push({ ids: [r.id], resume: r.fromStep !== null })
       continue
     }
-    const shape: Record<string, unknown> = { ...r.config }
-    for (const k of PER_MEMBER_KEYS) delete shape[k]
-    const key = JSON.stringify([shape, r.fromStep])
+    const key = JSON.stringify([batchShapeKey(r.config), r.fromStep])
     const group = groups.get(key) ?? []
     groups.set(key, group)
     group.push(r)

@@ -30,7 +30,7 @@ export function systemSpecs(c: RunConfig): ParamSpec[] {
 
 /**
  * Builds the system of a config from given values (a checkpoint, an import) or the seeded init;
- * with `slot`, as a member of a batch of runs trained together (embed-MLP's fast path).
+ * with `slot`, as a member of a batch of runs trained together (the fast path).
  */
 export function buildSystem(c: RunConfig, values?: Float32Array[], slot?: BatchSlot): TrainingSystem {
   const kind = kindOf(c)

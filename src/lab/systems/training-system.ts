@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs'
-import type { FastPathStatus } from '../fast/fast-path'
+import type { FastPathStatus } from '../fast/engine-choice'
 import type { ModelParam, ParamSpec } from '../models/model'
 import type { HostOptimizer } from '../training/host-optimizer'
 

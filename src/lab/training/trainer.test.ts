@@ -18,8 +18,9 @@ async function trainAll(config: ReturnType<typeof small>, resume?: Checkpoint) {
     onSnapshot: (s) => void snapshots.push(s),
   })
   const weights = await trainer.readWeights()
+  const engine = (await trainer.engine()).reason
   trainer.dispose()
-  return { evals, checkpoints, snapshots, weights }
+  return { evals, checkpoints, snapshots, weights, engine }
 }
 
 describe('trainer (wasm backend)', () => {
@@ -36,6 +37,7 @@ describe('trainer (wasm backend)', () => {
       ['transformer-1l', 'off'],
     ] as const) {
       const trainer = new Trainer(small({ model, fast_path, steps: 400, heads: 2, batch_size: model === 'embed-mlp' ? 16 : null }))
+      expect((await trainer.engine()).reason).toMatch(fast_path === 'auto' ? /fast path/ : /off/)
       let atFirstEval = -1
       let atLastEval = -1
       await trainer.run({
@@ -75,15 +77,20 @@ describe('trainer (wasm backend)', () => {
     const config = small(over)
     const a = await trainAll(config)
     const b = await trainAll(config)
+    expect(a.engine).toMatch(config.fast_path === 'auto' ? /fast path/ : /off/)
     expect(b.evals.map((e) => e.metrics)).toEqual(a.evals.map((e) => e.metrics))
     const resumed = await trainAll(config, a.checkpoints[0])
     expect(resumed.evals[0].step).toBe(30)
     resumed.weights.forEach((w, i) => expect(Array.from(w.data)).toEqual(Array.from(a.weights[i].data)))
   })
 
-  it('minibatch runs resume exactly too', async () => {
-    const config = small({ batch_size: 8 })
+  it.each([
+    ['embed-mlp', {}],
+    ['transformer-1l', { model: 'transformer-1l', heads: 2 }],
+  ])('minibatch runs resume exactly too: %s', async (_name, over) => {
+    const config = small({ batch_size: 8, ...over })
     const a = await trainAll(config)
+    expect(a.engine).toMatch(/fast path/)
     const resumed = await trainAll(config, a.checkpoints[0])
     resumed.weights.forEach((w, i) => expect(Array.from(w.data)).toEqual(Array.from(a.weights[i].data)))
   })

@@ -1,7 +1,7 @@
 /// <reference types="@webgpu/types" />
 import type { FastEngine, ResidentEngine, ResidentEvaluation } from '../fast-engine'
 import { LabError } from '../../../shared/lab-error'
-import type { EmbedMlpShape } from '../embed-mlp-graphs'
+import type { FastShape } from '../model-graphs'
 import type { EvalMetrics, MemberParams, RowFeed } from '../row-feed'
 import { EPILOGUE, RESULT, STAT, type RowParams } from './embed-mlp-wgsl'
 import { GpuKernels, type Pass } from './gpu-passes'
@@ -58,7 +58,7 @@ export class EmbedMlpGpu implements FastEngine, ResidentEngine {
 
   private constructor(
     private readonly kernels: GpuKernels,
-    readonly shape: EmbedMlpShape,
+    readonly shape: FastShape,
   ) {
     this.layout = new PackedLayout(shape)
     const at = this.layout.total
@@ -72,7 +72,7 @@ export class EmbedMlpGpu implements FastEngine, ResidentEngine {
     this.none = this.buffer(4)
   }
 
-  static async create(device: GPUDevice, shape: EmbedMlpShape): Promise<EmbedMlpGpu> {
+  static async create(device: GPUDevice, shape: FastShape): Promise<EmbedMlpGpu> {
     return new EmbedMlpGpu(await GpuKernels.compile(device), shape)
   }
 

@@ -1,4 +1,5 @@
-import { EMBED_MLP_TENSORS, memberShapes, type EmbedMlpShape } from '../embed-mlp-graphs'
+import { EMBED_MLP_TENSORS, memberShapes } from '../embed-mlp-graphs'
+import type { FastShape } from '../model-graphs'
 import type { MemberParams } from '../row-feed'
 
 /**
@@ -10,7 +11,7 @@ export class PackedLayout {
   readonly offsets: Record<string, number> = {}
   readonly total: number
 
-  constructor(readonly shape: EmbedMlpShape) {
+  constructor(readonly shape: FastShape) {
     const shapes = memberShapes(shape)
     let at = 0
     for (const name of EMBED_MLP_TENSORS) {

@@ -1,0 +1,66 @@
+import type { RunConfig } from '../../shared/run-config'
+import type { FastEngine } from './fast-engine'
+import { EMBED_MLP_GRAPHS } from './embed-mlp-graphs'
+import type { FastShape, ModelGraphs } from './model-graphs'
+import { OnnxEngine } from './onnx-engine'
+import { loadOnnxRuntime } from './onnx-runtime'
+import { TRANSFORMER_GRAPHS } from './transformer-graphs'
+
+/** Which engine computes a run's gradients, and why. */
+export interface FastPathStatus {
+  active: boolean
+  reason: string
+}
+
+/** The onnxruntime graphs of each model with a fast path. */
+const GRAPHS_OF: Record<string, ModelGraphs | undefined> = { 'embed-mlp': EMBED_MLP_GRAPHS, 'transformer-1l': TRANSFORMER_GRAPHS }
+
+/** Whether `model` has a fast path (on some backend). */
+export function hasFastPath(model: string): boolean {
+  return GRAPHS_OF[model] !== undefined
+}
+
+/**
+ * The engine of a model's fast path on a backend: onnxruntime on the CPU ones; on webgpu, WGSL
+ * kernels for the embed-MLP, and onnxruntime on the CPU for the transformer, which has no WGSL
+ * kernels yet: tfjs-webgpu took 171 ms a step on an H100, onnxruntime takes 35 ms on 2 CPU cores.
+ * None on the native tensorflow backend: not measured against it (its install needs libtensorflow).
+ */
+export function engineFor(backend: string, model: string): 'onnxruntime' | 'webgpu' | undefined {
+  if (!hasFastPath(model)) return undefined
+  if (backend === 'webgpu') return model === 'embed-mlp' ? 'webgpu' : 'onnxruntime'
+  return backend === 'wasm' || backend === 'cpu' ? 'onnxruntime' : undefined
+}
+
+/** Why the fast path does not apply to this run on this backend, or undefined when it may. */
+export function fastPathBlocker(c: RunConfig, backend: string): string | undefined {
+  if (c.fast_path === 'off') return 'fast_path is off in the config'
+  if (c.task !== 'modular' || !hasFastPath(c.model)) return `no fast path for ${c.model}`
+  if (!engineFor(backend, c.model)) return `no fast path on the ${backend} backend (tfjs's native kernels train it; the fast path is not measured against them)`
+  return undefined
+}
+
+/** Config keys that may differ between members of one batch: they change values, not shapes or schedules. */
+export const PER_MEMBER_KEYS = ['seed', 'lr', 'wd', 'wd_per_layer', 'init_scale', 'optimizer', 'beta1', 'beta2', 'eps', 'momentum', 'warmup'] as const
+
+/** What runs of one batch must share: the whole config but its per-member keys. */
+export function batchShapeKey(c: RunConfig): string {
+  const shape: Record<string, unknown> = { ...c }
+  for (const k of PER_MEMBER_KEYS) delete shape[k]
+  return JSON.stringify(shape)
+}
+
+/** The fast-path engine for K runs of `model` in `shape` on `backend`, or why there is none. */
+export async function openEngine(backend: string, model: string, shape: FastShape, threads?: number): Promise<{ engine?: FastEngine; reason: string }> {
+  if (engineFor(backend, model) === 'webgpu') {
+    const { gpuDevice } = await import('./gpu/gpu-device')
+    const { device, reason } = await gpuDevice()
+    if (!device) return { reason }
+    const { EmbedMlpGpu } = await import('./gpu/embed-mlp-gpu')
+    return { engine: await EmbedMlpGpu.create(device, shape), reason: `WGSL kernels on ${reason}` }
+  }
+  const { ort, reason } = await loadOnnxRuntime()
+  if (!ort) return { reason }
+  const where = backend === 'webgpu' ? ` on the CPU (no WGSL kernels for ${model} yet; faster than tfjs-webgpu)` : ''
+  return { engine: await OnnxEngine.create(ort, GRAPHS_OF[model]!, shape, threads), reason: reason + where }
+}
