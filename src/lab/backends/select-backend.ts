@@ -45,12 +45,21 @@ async function probe(name: BackendName): Promise<BackendProbe> {
   }
 }
 
+/** Which native TensorFlow package the tensorflow backend runs on, once probed. */
+let tensorflowPackage: string | undefined
+
+/** Whether the tensorflow backend is tfjs-node-gpu (CUDA) rather than tfjs-node (CPU). */
+export function tensorflowOnGpu(): boolean {
+  return tensorflowPackage === '@tensorflow/tfjs-node-gpu'
+}
+
 async function probeTensorflow(): Promise<BackendProbe> {
   const reasons: string[] = []
   for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
     try {
       await import(pkg)
       await initialise('tensorflow')
+      tensorflowPackage = pkg
       return { name: 'tensorflow', available: true, reason: `native libtensorflow via ${pkg}` }
     } catch (e) {
       const msg = firstLine(e)

@@ -11,7 +11,9 @@ describe('which engine trains a run', () => {
     expect(engineFor('webgpu', 'embed-mlp')).toBe('webgpu')
     // No WGSL kernels for the transformer: onnxruntime on the CPU beats tfjs-webgpu.
     expect(engineFor('webgpu', 'transformer-1l')).toBe('onnxruntime')
-    expect(engineFor('tensorflow', 'embed-mlp')).toBeUndefined()
+    // Native TensorFlow: its CPU build leaves training to onnxruntime, its CUDA build keeps it.
+    expect(engineFor('tensorflow', 'embed-mlp', false)).toBe('onnxruntime')
+    expect(engineFor('tensorflow', 'transformer-1l', true)).toBeUndefined()
     expect(engineFor('wasm', 'deep-linear')).toBeUndefined()
   })
 
@@ -19,7 +21,8 @@ describe('which engine trains a run', () => {
     const c = parseRunConfig({ model: 'transformer-1l', p: 11, lr: 1e-3, steps: 10, d: 8, heads: 2 })
     expect(fastPathBlocker(c, 'wasm')).toBeUndefined()
     expect(fastPathBlocker({ ...c, fast_path: 'off' }, 'wasm')).toMatch(/off in the config/)
-    expect(fastPathBlocker(c, 'tensorflow')).toMatch(/no fast path on the tensorflow backend/)
+    // Here tfjs-node is not installed, so tensorflow means its CPU build.
+    expect(fastPathBlocker(c, 'tensorflow')).toBeUndefined()
     expect(fastPathBlocker({ ...c, model: 'deep-linear' }, 'wasm')).toMatch(/no fast path for deep-linear/)
   })
 
