@@ -54,19 +54,6 @@ export function reluGradient(): GraphPart {
   }
 }
 
-/** `segment_ones` [1, seg] for segmentSums, seg read from `seg_a` at run time. */
-export function segmentOnes(): GraphPart {
-  return {
-    nodes: [
-      ['Shape', ['seg_a'], ['seg_shape']],
-      ['Slice', ['seg_shape', 'axis1', 'axis2'], ['seg_width']],
-      ['Concat', ['one_row', 'seg_width'], ['segment_ones_shape'], { axis: 0 }],
-      ['Expand', ['one_scalar', 'segment_ones_shape'], ['segment_ones']],
-    ],
-    constants: [int64('one_row', [1]), int64('axis1', [1]), int64('axis2', [2]), float32('one_scalar', [], [1])],
-  }
-}
-
 /**
  * `out` [K, 1, width] = the sum over pairs of `x` [K, N, width], as a product with `pair_ones` [K, 1, N]:
  * onnxruntime's ReduceSum over a middle axis runs single-threaded and unvectorized (4.6 ms against
@@ -74,18 +61,24 @@ export function segmentOnes(): GraphPart {
  */
 export const sumOverPairs = (x: string, out: string): GraphNode => ['MatMul', ['pair_ones', x], [out]]
 
-/** `pair_ones` [K, 1, N] for sumOverPairs, N read from `dlogits` at run time. */
-export function pairOnes(s: PartShape): GraphPart {
+/** `out` = ones of shape [...leading, n], n being axis 1 of `source` at run time: a row to sum by a product. */
+function onesRow(out: string, source: string, leading: number[]): GraphPart {
   return {
     nodes: [
-      ['Shape', ['dlogits'], ['dlogits_shape']],
-      ['Slice', ['dlogits_shape', 'axis1', 'axis2'], ['pair_count']],
-      ['Concat', ['member_one', 'pair_count'], ['pair_ones_shape'], { axis: 0 }],
-      ['Expand', ['one_scalar', 'pair_ones_shape'], ['pair_ones']],
+      ['Shape', [source], [`${out}_source_shape`]],
+      ['Slice', [`${out}_source_shape`, 'axis1', 'axis2'], [`${out}_n`]],
+      ['Concat', [`${out}_leading`, `${out}_n`], [`${out}_shape`], { axis: 0 }],
+      ['Expand', ['one_scalar', `${out}_shape`], [out]],
     ],
-    constants: [int64('member_one', [s.members, 1]), int64('axis1', [1]), int64('axis2', [2]), float32('one_scalar', [], [1])],
+    constants: [int64(`${out}_leading`, leading), int64('axis1', [1]), int64('axis2', [2]), float32('one_scalar', [], [1])],
   }
 }
+
+/** `pair_ones` [K, 1, N] for sumOverPairs, N read from `dlogits`. */
+export const pairOnes = (s: PartShape): GraphPart => onesRow('pair_ones', 'dlogits', [s.members, 1])
+
+/** `segment_ones` [1, seg] for segmentSums, seg read from `seg_a`. */
+export const segmentOnes = (): GraphPart => onesRow('segment_ones', 'seg_a', [1])
 
 const sameConstant = (a: GraphConstant, b: GraphConstant) =>
   a.type === b.type &&
