@@ -11,7 +11,6 @@ export interface FastShape {
   heads?: number
 }
 
-
 /**
  * A model the onnxruntime fast path trains. Its forward pass reads the standard inputs (each tensor
  * with a leading member axis K; `ia`/`ib`, the rows of the per-token tables stacked as [K·p, …], where
