@@ -3,7 +3,7 @@ import { makeModularDataset } from '../tasks/modular-arithmetic'
 import { EMBED_MLP_GRAPHS } from './embed-mlp-graphs'
 import { OnnxEngine } from './onnx-engine'
 import { makeRowFeed } from './row-feed'
-import { loadOnnxRuntime } from './onnx-runtime'
+import { loadOnnxRuntime, sessionThreads } from './onnx-runtime'
 import { Rng } from '../random'
 
 const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)
@@ -28,5 +28,24 @@ describe('embed-MLP fast path on onnxruntime', () => {
       for (const name of Object.keys(first)) expect(bytes(again[name]).equals(bytes(first[name])), `${name}, call ${i}`).toBe(true)
     }
     await fast.dispose()
+  })
+})
+
+describe('onnxruntime threads', () => {
+  it('gives a tiny step one thread, others every core, and GROKKING_LAB_THREADS the last word', () => {
+    const saved = process.env.GROKKING_LAB_THREADS
+    try {
+      delete process.env.GROKKING_LAB_THREADS
+      const cores = sessionThreads()
+      expect(cores).toBeGreaterThanOrEqual(1)
+      // modadd-mlp-small alone: 1 × 31² × 256.
+      expect(sessionThreads(31 ** 2 * 256)).toBe(1)
+      expect(sessionThreads(97 ** 2 * 512)).toBe(cores)
+      process.env.GROKKING_LAB_THREADS = '3'
+      expect(sessionThreads(31 ** 2 * 256)).toBe(3)
+    } finally {
+      if (saved === undefined) delete process.env.GROKKING_LAB_THREADS
+      else process.env.GROKKING_LAB_THREADS = saved
+    }
   })
 })

@@ -2,7 +2,7 @@ import type * as Ort from 'onnxruntime-node'
 import type { FastEngine } from './fast-engine'
 import { forwardGraph, metricsGraph, stepGraph, stepMetricsGraph, type FastShape, type ModelGraphs } from './model-graphs'
 import type { EvalMetrics, MemberParams, RowFeed } from './row-feed'
-import { createSession, type OrtModule } from './onnx-runtime'
+import { createSession, sessionThreads, type OrtModule } from './onnx-runtime'
 
 function readMetrics(out: Ort.InferenceSession.OnnxValueMapType): EvalMetrics {
   const f = (name: string) => (out[name] ? (out[name].data as Float32Array) : undefined)
@@ -40,7 +40,7 @@ export class OnnxEngine implements FastEngine {
   /** Compiled on first use: training never needs raw logits. */
   private forwardLogits?: Promise<Ort.InferenceSession>
 
-  static async create(ort: OrtModule, graphs: ModelGraphs, shape: FastShape, threads?: number): Promise<OnnxEngine> {
+  static async create(ort: OrtModule, graphs: ModelGraphs, shape: FastShape, threads = sessionThreads(shape.members * shape.p ** 2 * shape.hidden)): Promise<OnnxEngine> {
     const [step, stepMetrics, train, test] = await Promise.all([
       createSession(ort, stepGraph(graphs, shape), threads),
       createSession(ort, stepMetricsGraph(graphs, shape), threads),

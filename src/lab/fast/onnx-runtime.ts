@@ -22,12 +22,21 @@ export function loadOnnxRuntime(): Promise<{ ort?: OrtModule; reason: string }> 
 }
 
 /**
- * CPU threads for one session. GROKKING_LAB_THREADS overrides; a sweep that trains several runs
- * at once divides the cores itself.
+ * Below this much work per step (members × p² × hidden units), a step's kernels are too short to
+ * share between threads: handing them over costs more than a second core brings. modadd-mlp-small
+ * alone (246k) trains 14 % faster on one thread than on two; at p 47 (1.1M) the two tie, and 2
+ * small runs batched are faster on two.
  */
-export function sessionThreads(): number {
+const SMALL_STEP = 4e5
+
+/**
+ * CPU threads for one session: every core, or one for a step of less than SMALL_STEP `work`.
+ * GROKKING_LAB_THREADS overrides both; a sweep that trains several runs at once divides the cores itself.
+ */
+export function sessionThreads(work = Infinity): number {
   const fromEnv = Number(process.env.GROKKING_LAB_THREADS)
   if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv
+  if (work < SMALL_STEP) return 1
   return Math.max(1, os.availableParallelism?.() ?? os.cpus().length)
 }
 
