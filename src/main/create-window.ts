@@ -1,11 +1,5 @@
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { BrowserWindow, shell } from 'electron'
-
-// The bundle lives in out/main; its siblings are out/preload and out/renderer.
-const here = path.dirname(fileURLToPath(import.meta.url))
-const PRELOAD = path.join(here, '..', 'preload', 'index.cjs')
-const RENDERER_HTML = path.join(here, '..', 'renderer', 'index.html')
+import { PRELOAD, RENDERER_HTML } from './app-frame'
 
 /**
  * Opens the lab window: sandboxed, context-isolated renderer whose only way out is the preload's

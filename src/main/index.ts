@@ -1,14 +1,12 @@
 // Electron main: opens the run library, serves the typed lab API over IPC, opens the window.
 import path from 'node:path'
 import { app, BrowserWindow, dialog } from 'electron'
-import { createLabService } from '../lab/api/lab-service'
+import { createLabService, type LabService } from '../lab/api/lab-service'
 import { APP_FOLDER_NAME } from '../lab/store/default-location'
 import { createMainWindow } from './create-window'
 import { configureLabEnvironment } from './lab-environment'
 import { libraryPath } from './library-path'
-import { broadcastLabEvent, registerLabIpc } from './register-lab-ipc'
-
-type LabService = ReturnType<typeof createLabService>
+import { applyPageCsp, broadcastLabEvent, registerLabIpc } from './register-lab-ipc'
 
 // Electron derives userData from the name before this script runs; pin both so the app opens
 // the same library as the CLI (src/lab/store/default-location.ts) whatever the package says.
@@ -21,18 +19,19 @@ let unregister: (() => void) | null = null
 function startLab(): void {
   configureLabEnvironment(app.getAppPath())
   const dbPath = libraryPath(process.argv, process.env, app.getPath('userData'))
-  service = createLabService(dbPath, broadcastLabEvent)
+  service = createLabService({ dbPath, mode: 'electron' }, broadcastLabEvent)
   unregister = registerLabIpc(service)
+  applyPageCsp()
 }
 
-/** Cancels running workers and closes the library; safe to call more than once. */
-function stopLab(): void {
+/** Cancels running workers (they checkpoint), then closes the library; safe to call more than once. */
+async function stopLab(): Promise<void> {
   unregister?.()
   unregister = null
   const s = service
   service = null
   try {
-    s?.close()
+    await s?.close()
   } catch (e) {
     console.error('[lab] closing the library failed:', e)
   }
@@ -59,4 +58,9 @@ app.on('window-all-closed', () => {
   // macOS apps stay alive without windows (and keep training); elsewhere closing the window quits.
   if (process.platform !== 'darwin') app.quit()
 })
-app.on('before-quit', stopLab)
+app.on('before-quit', (event) => {
+  if (!service) return
+  // Quit once the workers have checkpointed and the library is closed.
+  event.preventDefault()
+  void stopLab().finally(() => app.quit())
+})

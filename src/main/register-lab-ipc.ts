@@ -1,22 +1,26 @@
-import { BrowserWindow, ipcMain } from 'electron'
-import { LAB_CHANNELS, LAB_EVENT_CHANNEL, type LabApi, type LabChannel, type LabEvents } from '../shared/api'
+import { BrowserWindow, ipcMain, session } from 'electron'
+import { LAB_CHANNELS, LAB_EVENT_CHANNEL, type LabApi, type LabChannel, type LabEventName, type LabEvents } from '../shared/api'
 import { isLabError } from '../shared/lab-error'
-
-
-type Handler = (...args: unknown[]) => Promise<unknown>
+import { PAGE_CSP } from '../shared/page-csp'
+import { dispatch } from '../lab/api/dispatch'
+import { isAppFrameUrl } from './app-frame'
 
 /**
- * Serves every LAB_CHANNELS entry from `service` over ipcMain.handle. Failures reach the
+ * Serves every channel of API_CONTRACT from `service` over ipcMain.handle, each request validated
+ * by the same dispatcher as browser mode, and only for the app's own page. Failures reach the
  * renderer as a plain Error carrying only the message (a stack would be noise to the user);
  * unexpected ones are also logged here with their stack. Returns a function that removes them.
  */
-export function registerLabIpc(service: LabApi): () => void {
+export function registerLabIpc(service: LabApi, isAppFrame: (url: string | undefined) => boolean = isAppFrameUrl): () => void {
   for (const channel of LAB_CHANNELS) {
-    const method = service[channel] as unknown
-    if (typeof method !== 'function') throw new Error(`the lab service has no handler for ${channel}`)
-    ipcMain.handle(channel, async (_event, ...args: unknown[]) => {
+    ipcMain.handle(channel, async (event, request: unknown) => {
+      const frame = event.senderFrame?.url
+      if (!isAppFrame(frame)) {
+        console.error(`[lab] refused ${channel} from ${frame ?? 'an unknown frame'}`)
+        throw new Error(`${channel}: refused; only the Grokking Lab page may call the lab`)
+      }
       try {
-        return await (method as Handler).apply(service, args)
+        return await dispatch(service, channel, request)
       } catch (e) {
         if (!isLabError(e)) console.error(`[lab] ${channel} failed:`, e)
         throw new Error(e instanceof Error ? e.message : String(e))
@@ -27,8 +31,19 @@ export function registerLabIpc(service: LabApi): () => void {
 }
 
 /** Sends a lab event to every open window (a window may be reopened while a run trains). */
-export function broadcastLabEvent<E extends keyof LabEvents>(event: E, payload: LabEvents[E]): void {
+export function broadcastLabEvent<E extends LabEventName>(event: E, payload: LabEvents[E]): void {
   for (const win of BrowserWindow.getAllWindows()) {
     if (!win.isDestroyed() && !win.webContents.isDestroyed()) win.webContents.send(LAB_EVENT_CHANNEL, event, payload)
   }
+}
+
+/**
+ * Adds the page's CSP to the session's responses, beside index.html's meta tag. Not under the dev
+ * server, whose hot reload needs inline scripts and its own socket.
+ */
+export function applyPageCsp(env: NodeJS.ProcessEnv = process.env): void {
+  if (env.ELECTRON_RENDERER_URL) return
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [PAGE_CSP] } })
+  })
 }

@@ -1,8 +1,7 @@
 // The renderer's only door to the lab: `window.lab`, a LabBridge over IPC. Nothing else from
 // Electron or Node crosses; in particular ipcRenderer and IPC event objects never do.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
-import { LAB_CHANNELS, LAB_EVENT_CHANNEL, type LabApi, type LabBridge, type LabChannel, type LabEvents } from '../shared/api'
-
+import { LAB_CHANNELS, LAB_EVENT_CHANNEL, type LabBridge, type LabChannel, type LabEventName, type LabEvents, type LabRequest, type LabResponses } from '../shared/api'
 
 const channels: ReadonlySet<string> = new Set<string>(LAB_CHANNELS)
 
@@ -14,14 +13,13 @@ function cleanError(e: unknown): Error {
   return new Error(message.replace(REMOTE_ERROR_PREFIX, ''))
 }
 
-function invoke<C extends LabChannel>(channel: C, ...args: Parameters<LabApi[C]>): ReturnType<LabApi[C]> {
-  const result: Promise<unknown> = channels.has(channel)
-    ? ipcRenderer.invoke(channel, ...args).catch((e: unknown) => Promise.reject(cleanError(e)))
-    : Promise.reject(new Error(`unknown lab channel: ${String(channel)}`))
-  return result as ReturnType<LabApi[C]>
+/** Sends one request (validated in the main process; tensors come back as Float32Array by structured clone). */
+function invoke<C extends LabChannel>(channel: C, request: LabRequest<C>): Promise<LabResponses[C]> {
+  if (!channels.has(channel)) return Promise.reject(new Error(`unknown lab channel: ${String(channel)}`))
+  return ipcRenderer.invoke(channel, request ?? {}).catch((e: unknown) => Promise.reject(cleanError(e))) as Promise<LabResponses[C]>
 }
 
-function on<E extends keyof LabEvents>(event: E, listener: (payload: LabEvents[E]) => void): () => void {
+function on<E extends LabEventName>(event: E, listener: (payload: LabEvents[E]) => void): () => void {
   const handler = (_event: IpcRendererEvent, name: unknown, payload: unknown) => {
     if (name === event) listener(payload as LabEvents[E])
   }

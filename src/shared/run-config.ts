@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { ConfigIssue } from './api'
 import { LabError } from './lab-error'
 
 /** Operations of the modular-arithmetic task; see SCIENCE.md "Tasks". */
@@ -123,19 +124,32 @@ function isPrime(n: number): boolean {
   return true
 }
 
+/** Every problem of a config object, by key, in the words the CLI prints them; empty when it is valid. */
+export function configIssues(input: unknown): ConfigIssue[] {
+  const result = runConfigSchema.safeParse(input)
+  return result.success ? [] : result.error.issues.map(toConfigIssue)
+}
+
+function toConfigIssue(issue: z.core.$ZodIssue): ConfigIssue {
+  if (issue.code === 'unrecognized_keys') {
+    const message = `unknown config key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')} (known keys: ${CONFIG_KEYS.join(', ')})`
+    return { key: issue.keys.length === 1 ? issue.keys[0] : 'config', message }
+  }
+  const key = issue.path.join('.') || 'config'
+  if (issue.code === 'invalid_type' && issue.input === undefined) return { key, message: `missing config key '${key}'` }
+  return { key, message: issue.message }
+}
+
+/** An issue as one clause of the CLI's line: the key first, unless the message already names it. */
+export function issueText(issue: ConfigIssue): string {
+  return issue.key === 'config' || issue.message.startsWith(issue.key) || issue.message.includes(`'${issue.key}'`) ? issue.message : `${issue.key}: ${issue.message}`
+}
+
 /** Validates a config object; throws LabError naming every problem and how to fix it. */
 export function parseRunConfig(input: unknown): RunConfig {
   const result = runConfigSchema.safeParse(input)
   if (result.success) return result.data
-  const problems = result.error.issues.map((issue) => {
-    if (issue.code === 'unrecognized_keys') {
-      return `unknown config key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')} (known keys: ${CONFIG_KEYS.join(', ')})`
-    }
-    const key = issue.path.join('.') || 'config'
-    if (issue.code === 'invalid_type' && issue.input === undefined) return `missing config key '${key}'`
-    return `${key}: ${issue.message}`
-  })
-  throw new LabError(`invalid run config: ${problems.join('; ')}`)
+  throw new LabError(`invalid run config: ${result.error.issues.map((i) => issueText(toConfigIssue(i))).join('; ')}`)
 }
 
 /** Parses one `--set key=value` override into the object form merged over a preset or file. */
@@ -143,7 +157,7 @@ export function applyOverride(target: Record<string, unknown>, assignment: strin
   const eq = assignment.indexOf('=')
   if (eq <= 0) throw new LabError(`--set expects key=value, got '${assignment}'`)
   const key = assignment.slice(0, eq).trim()
-  const value = parseValue(assignment.slice(eq + 1).trim())
+  const value = parseValue(assignment.slice(eq + 1).trim(), assignment.slice(0, eq).trim())
   const [head, ...rest] = key.split('.')
   if (!(CONFIG_KEYS as string[]).includes(head)) {
     throw new LabError(`unknown config key '${head}' (known keys: ${CONFIG_KEYS.join(', ')})`)
@@ -159,7 +173,9 @@ export function applyOverride(target: Record<string, unknown>, assignment: strin
   }
 }
 
-function parseValue(raw: string): unknown {
+function parseValue(raw: string, key: string): unknown {
+  // Number('NaN') is NaN, which zod would report as a missing key: say what is wrong instead.
+  if (/^[-+]?(nan|inf(inity)?)$/i.test(raw)) throw new LabError(`${key}=${raw}: '${raw}' is not a finite number; give a number such as 0.001 or 1e-3`)
   if (raw === 'null') return null
   if (raw === 'true') return true
   if (raw === 'false') return false

@@ -1,10 +1,10 @@
 import { LabError } from '../../shared/lab-error'
 import type { BackendName } from '../../shared/backend'
-import { parseRunConfig } from '../../shared/run-config'
 import { APP_VERSION } from '../../lab/app-version'
 import { resolveLibraryPath } from '../../lab/store/default-location'
 import { RunStore } from '../../lab/store/run-store'
-import { gridPoints, parseGridAxis } from '../../lab/sweeps/sweep-grid'
+import { parseGridAxis } from '../../lab/sweeps/sweep-grid'
+import { defaultSweepName, planSweepRuns } from '../../lab/sweeps/sweep-plan'
 import { runSweep } from '../../lab/sweeps/run-sweep'
 import { sweepReport, type SweepReport } from '../../lab/sweeps/sweep-report'
 import { SweepStore } from '../../lab/sweeps/sweep-store'
@@ -53,15 +53,10 @@ export async function sweepCommand(options: SweepOptions): Promise<number> {
     const { config: base, preset } = resolveConfig(options)
     const axes = options.grid.map(parseGridAxis)
     const seeds = positiveInt('seeds', options.seeds, 1)
-    const runs = gridPoints(axes).flatMap((point) =>
-      Array.from({ length: seeds }, (_, s) => {
-        const seed = base.seed + s
-        return { config: parseRunConfig({ ...base, ...point, seed }), point: { ...point, seed } }
-      }),
-    )
+    const runs = planSweepRuns(base, axes, seeds)
     const store = RunStore.open(dbPath)
     try {
-      const name = options.name ?? `${preset ?? 'custom'} ${axes.map((a) => a.key).join('×')}`
+      const name = options.name ?? defaultSweepName(preset, axes)
       sweepId = new SweepStore(store).createSweep({ name, preset, baseConfig: base, axes, seeds, appVersion: APP_VERSION, runs })
     } finally {
       store.close()

@@ -4,6 +4,7 @@ import type { TrainingEvent } from '../../shared/run-types'
 import { APP_VERSION } from '../../lab/app-version'
 import { resolveLibraryPath } from '../../lab/store/default-location'
 import { RunStore } from '../../lab/store/run-store'
+import { assertResumable } from '../../lab/worker/resumable'
 import { startTraining } from '../../lab/worker/training-host'
 import { createProgressView } from '../progress-view'
 import { resolveConfig, type ConfigSource } from '../resolve-config'
@@ -45,9 +46,7 @@ export async function resumeCommand(runArg: string, options: { backend?: string;
   let backend: string
   try {
     const run = store.getRun(parseRunId(runArg))
-    if (run.status === 'completed') throw new LabError(`run ${run.id} is already completed (${run.stepsDone} steps); nothing to resume`)
-    if (run.status === 'running') throw new LabError(`run ${run.id} is training right now; it cannot be resumed twice`)
-    if (run.status === 'imported') throw new LabError(`run ${run.id} was imported, not trained here; it cannot be resumed`)
+    assertResumable(run)
     backend = options.backend ?? run.backend ?? 'auto'
   } finally {
     store.close()

@@ -1,33 +1,10 @@
 import type { MetricSeries } from '../../shared/run-types'
+import type { ClockThresholds, Clocks } from '../../shared/analysis-types'
 import { ACCURACY_THRESHOLD, firstStepAtLeast } from '../training/clocks'
 
-/** Thresholds of the clocks (SCIENCE.md "Clocks"); every clock is recomputed when they change. */
-export interface ClockThresholds {
-  /** T_fit(ε): train cross-entropy ≤ ε. */
-  epsilon: number
-  /** T_mem / T_gen: train / test accuracy ≥ this. */
-  accuracy: number
-  /** T_struct(δ): structural energy stays within relative δ of its final value. */
-  delta: number
-  /** T_freeze: ReLU pattern churn stays below this. */
-  churn: number
-}
+export type { ClockThresholds, Clocks }
 
 export const DEFAULT_THRESHOLDS: ClockThresholds = { epsilon: 0.01, accuracy: ACCURACY_THRESHOLD, delta: 0.05, churn: 0.01 }
-
-export interface Clocks {
-  thresholds: ClockThresholds
-  T_fit: number | null
-  T_margin: number | null
-  T_mem: number | null
-  T_gen: number | null
-  T_struct: number | null
-  T_freeze: number | null
-  /** T_gen − T_mem: how long generalization lagged memorization. */
-  delay: number | null
-  /** T_gen / T_mem. */
-  ratio: number | null
-}
 
 /** First step of a series where `pass` holds (null if never). */
 export function firstStepWhere(series: MetricSeries | undefined, pass: (v: number) => boolean): number | null {

@@ -1,6 +1,9 @@
+import type { FourierSummary } from '../../shared/analysis-types'
 import type { DenseMatrix } from './dense-matrix'
 import { gini, ipr } from './concentration'
 import { columnPowers, ROUNDOFF_POWER } from './fourier-basis'
+
+export type { FourierSummary }
 
 export interface FrequencyPower {
   p: number
@@ -28,27 +31,6 @@ export interface FourierSummaryOptions {
   keyFactor?: number
   /** At most this many key frequencies are reported. Default 12. */
   maxKeys?: number
-}
-
-export interface FourierSummary {
-  p: number
-  /** Non-constant frequencies 1…⌊p/2⌋; power and share are aligned with this. */
-  frequencies: number[]
-  power: number[]
-  /** power / Σ power over the non-constant frequencies (the constant is excluded). */
-  share: number[]
-  constantPower: number
-  /** All power including the constant: ‖E‖_F². */
-  totalPower: number
-  /** The strongest frequencies above the largest gap in the sorted spectrum (see keysAboveGap); none when flat. */
-  keyFrequencies: number[]
-  topK: number
-  /** Summed share of the topK strongest frequencies. */
-  topKShare: number
-  /** Gini of the per-frequency norms √power: 0 flat, (F−1)/F for a single frequency. */
-  gini: number
-  /** Σn⁴/(Σn²)² of the per-frequency norms: 1/F flat, 1 for a single frequency. */
-  ipr: number
 }
 
 /** Key frequencies, top-K share and concentration of an embedding E [p, d]'s Fourier spectrum. */

@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseRunConfig, type RunConfig } from '../../shared/run-config'
+import { dispatch } from '../api/dispatch'
 import { createLabService } from '../api/lab-service'
 import { initialValues } from '../models/model'
 import { modelSpecs } from '../models/model-registry'
@@ -49,16 +50,16 @@ export async function timeLibrary(config: RunConfig): Promise<LibraryTiming> {
       store.appendMetrics(longId, rows)
     }
     store.close()
-    const service = createLabService(file, () => {})
+    const service = createLabService({ dbPath: file, mode: 'browser' }, () => {})
     const loads: number[] = []
     let points = 0
     for (let i = 0; i < 5; i++) {
       const t0 = performance.now()
-      const series = await service['runs:series'](longId, PLOT_METRICS)
+      const series = await dispatch(service, 'runs:series', { runId: longId, names: PLOT_METRICS })
       loads.push(performance.now() - t0)
       points = series.reduce((n, s) => n + s.steps.length, 0)
     }
-    service.close()
+    await service.close()
     return {
       snapshotWriteMs: summarize(writes).median,
       snapshotMb: values.reduce((n, v) => n + v.byteLength, 0) / 2 ** 20,

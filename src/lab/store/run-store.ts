@@ -5,7 +5,11 @@ import type { MetricSeries, RunRecord, RunStatus, RunSummary } from '../../share
 import type { Checkpoint, TensorData } from '../training/trainer'
 import type { Clocks } from '../analysis/clocks'
 import { ACCURACY_THRESHOLD } from '../training/clocks'
+import type { RunFacets, RunListItem, RunPage } from '../../shared/api'
 import { openDatabase, type OpenOptions } from './open-database'
+import { deleteRuns, tagRuns, updateRun, type RunEdit } from './run-edit'
+import { queryRuns, runFacets, runItem, type ParsedRunQuery } from './run-query'
+import { toRecord, toSummary, type RunRow, type SummaryRow } from './run-row'
 import { blobToFloat32, float32ToBlob } from './tensor-blob'
 
 export interface NewRun {
@@ -23,28 +27,6 @@ export interface MetricRow {
   step: number
   value: number
   wallSeconds: number
-}
-
-interface RunRow {
-  id: number
-  name: string
-  preset: string | null
-  status: RunStatus
-  config_json: string
-  backend: string | null
-  engine: string | null
-  app_version: string
-  tags_json: string
-  notes: string
-  total_steps: number
-  steps_done: number
-  ms_per_step: number | null
-  wall_seconds: number
-  error: string | null
-  worker_pid: number | null
-  created_at: string
-  started_at: string | null
-  finished_at: string | null
 }
 
 const now = () => new Date().toISOString()
@@ -95,12 +77,43 @@ export class RunStore {
     this.db.prepare('DELETE FROM runs WHERE id = ?').run(id)
   }
 
-  /** Claims a run for a worker process; refuses a run another live worker holds. */
+  /** One page of the runs matching a library query, filtered and sorted in SQL (run-query.ts). */
+  queryRuns(query: ParsedRunQuery): RunPage {
+    return queryRuns(this.db, query)
+  }
+
+  /** The run with its summary and stored clocks; throws LabError when there is none. */
+  runItem(id: number): RunListItem {
+    // getRun throws the usual LabError for a run that does not exist.
+    return runItem(this.db, id) ?? (this.getRun(id) as never)
+  }
+
+  /** Tags, presets, statuses and config ranges present in the library. */
+  facets(): RunFacets {
+    return runFacets(this.db)
+  }
+
+  /** Renames, re-notes or re-tags one run (run-edit.ts). */
+  updateRun(id: number, edit: RunEdit): void {
+    updateRun(this.db, this.path, id, edit)
+  }
+
+  /** Adds and removes tags on many runs at once; returns how many changed. */
+  tagRuns(ids: readonly number[], add: readonly string[], remove: readonly string[]): number {
+    return tagRuns(this.db, this.path, ids, add, remove)
+  }
+
+  /** Deletes many runs in one transaction, refusing all if one is `busy`; returns how many. */
+  deleteRuns(ids: readonly number[], busy: (id: number) => boolean): number {
+    return deleteRuns(this.db, this.path, ids, busy)
+  }
+
   /** Records which engine trains the run (see FastPathStatus). */
   setEngine(id: number, engine: string): void {
     this.db.prepare('UPDATE runs SET engine = ? WHERE id = ?').run(engine, id)
   }
 
+  /** Claims a run for a worker process; refuses a run another live worker holds. */
   markRunning(id: number, pid: number, backend: string): void {
     const run = this.db.prepare('SELECT status, worker_pid FROM runs WHERE id = ?').get(id) as RunRow | undefined
     if (!run) throw new LabError(`no run ${id}`)
@@ -255,19 +268,8 @@ export class RunStore {
   }
 
   summary(runId: number): RunSummary | undefined {
-    const r = this.db.prepare('SELECT * FROM run_summary WHERE run_id = ?').get(runId) as Record<string, number | null> | undefined
-    if (!r) return undefined
-    return {
-      step: r.step as number,
-      trainLoss: r.train_loss,
-      testLoss: r.test_loss,
-      trainAcc: r.train_acc,
-      testAcc: r.test_acc,
-      minTrainMargin: r.min_train_margin,
-      paramNorm: r.param_norm,
-      tMem: r.t_mem,
-      tGen: r.t_gen,
-    }
+    const r = this.db.prepare('SELECT * FROM run_summary WHERE run_id = ?').get(runId) as SummaryRow | undefined
+    return r ? toSummary(r) : undefined
   }
 
   private refreshSummary(runId: number): void {
@@ -296,28 +298,5 @@ function isAlive(pid: number): boolean {
     return true
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
-function toRecord(r: RunRow): RunRecord {
-  return {
-    id: r.id,
-    name: r.name,
-    preset: r.preset,
-    status: r.status,
-    config: JSON.parse(r.config_json),
-    backend: r.backend,
-    engine: r.engine ?? null,
-    appVersion: r.app_version,
-    tags: JSON.parse(r.tags_json),
-    notes: r.notes,
-    totalSteps: r.total_steps,
-    stepsDone: r.steps_done,
-    msPerStep: r.ms_per_step,
-    wallSeconds: r.wall_seconds,
-    error: r.error,
-    createdAt: r.created_at,
-    startedAt: r.started_at,
-    finishedAt: r.finished_at,
   }
 }

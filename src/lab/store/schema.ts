@@ -98,6 +98,13 @@ const MIGRATIONS: string[] = [
   `
   ALTER TABLE runs ADD COLUMN engine TEXT;
   `,
+  // The library's filters and sorts (src/lab/store/run-query.ts) on a library of thousands of runs.
+  `
+  CREATE INDEX runs_status ON runs(status);
+  CREATE INDEX runs_created_at ON runs(created_at);
+  CREATE INDEX runs_preset ON runs(preset);
+  CREATE INDEX sweep_runs_run ON sweep_runs(run_id);
+  `,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

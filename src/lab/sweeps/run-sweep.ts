@@ -23,6 +23,10 @@ export interface SweepOptions {
   batch?: number
   onEvent?: (e: TrainingEvent) => void
   onProgress?: (p: SweepProgress) => void
+  /** Each worker as it starts, with the runs it trains (so a host can cancel them one by one). */
+  onWorker?: (handle: TrainingHandle, runIds: number[]) => void
+  /** Stops launching workers and cancels the running ones (they checkpoint); a host passing it handles SIGINT itself. */
+  signal?: AbortSignal
 }
 
 /**
@@ -50,12 +54,13 @@ export async function runSweep(dbPath: string, sweepId: number, opts: SweepOptio
   const progress: SweepProgress = { done: total - pendingCount, total, running: [], failed: [] }
   const threads = Math.max(1, Math.floor(cpus().length / opts.concurrency))
   const active = new Set<TrainingHandle>()
-  let stopping = false
+  let stopping = opts.signal?.aborted ?? false
   const onSigint = () => {
     stopping = true
     active.forEach((h) => h.cancel())
   }
-  process.on('SIGINT', onSigint)
+  if (opts.signal) opts.signal.addEventListener('abort', onSigint)
+  else process.on('SIGINT', onSigint)
   try {
     await new Promise<void>((resolve) => {
       const launch = () => {
@@ -72,6 +77,7 @@ export async function runSweep(dbPath: string, sweepId: number, opts: SweepOptio
           }
           const job = unit.ids.length === 1 ? { dbPath, runId: unit.ids[0], backend: opts.backend, resume: unit.resume } : { dbPath, runIds: unit.ids, backend: opts.backend, resume: unit.resume }
           const handle = startTraining(job, onEvent, { threads })
+          opts.onWorker?.(handle, unit.ids)
           active.add(handle)
           progress.running.push(...unit.ids)
           opts.onProgress?.(progress)
@@ -88,6 +94,7 @@ export async function runSweep(dbPath: string, sweepId: number, opts: SweepOptio
     })
   } finally {
     process.off('SIGINT', onSigint)
+    opts.signal?.removeEventListener('abort', onSigint)
   }
   return progress
 }

@@ -1,12 +1,6 @@
-/** Ordinary least squares y = a + b·x with a 95% confidence interval for the slope. */
-export interface LinearFit {
-  slope: number
-  intercept: number
-  /** 95% interval of the slope (Student t, n − 2 degrees of freedom); null with fewer than 3 points. */
-  slopeInterval: [number, number] | null
-  r2: number
-  n: number
-}
+import type { LinearFit } from '../../shared/analysis-types'
+
+export type { LinearFit }
 
 // Two-sided 95% quantiles of Student's t for 1…30 degrees of freedom.
 const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,

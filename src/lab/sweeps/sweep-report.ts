@@ -1,41 +1,10 @@
-import { computeClocks, type Clocks } from '../analysis/clocks'
+import type { ClockFit, Clocks, Phase, SweepReport, SweepReportRun } from '../../shared/analysis-types'
+import { computeClocks } from '../analysis/clocks'
 import type { RunStore } from '../store/run-store'
-import { linearFit, scalingForm, type LinearFit } from './scaling-fit'
+import { linearFit, scalingForm } from './scaling-fit'
 import { SweepStore } from './sweep-store'
 
-/** Liu et al.'s phases of a run: what it did by the end of its budget. */
-export type Phase = 'no fit' | 'memorized' | 'grokked' | 'generalized without delay'
-
-export interface SweepReportRun {
-  runId: number
-  status: string
-  point: Record<string, unknown>
-  clocks: Clocks
-  phase: Phase
-}
-
-export interface ClockFit {
-  clock: string
-  key: string
-  form: 'power' | 'log'
-  /** Values of the other swept keys this fit holds fixed. */
-  fixed: Record<string, unknown>
-  fit: LinearFit | null
-  predicted: { value: number; source: string } | null
-  /** Runs whose clock never fired within the budget (left out of the fit). */
-  censored: number
-}
-
-export interface SweepReport {
-  sweepId: number
-  name: string
-  keys: string[]
-  runs: SweepReportRun[]
-  fits: ClockFit[]
-  /** T_fit(ε) − T_margin against log(1/ε), pooled over runs: TC predicts a straight line. */
-  fitClock: { epsilons: number[]; fit: LinearFit | null }
-  phases: Record<Phase, number>
-}
+export type { ClockFit, Phase, SweepReport, SweepReportRun }
 
 const SERIES = ['train_loss', 'train_acc', 'test_acc', 'min_train_margin', 'structural_energy', 'relu_churn']
 const CLOCKS = ['T_mem', 'T_gen', 'T_struct', 'T_fit'] as const
