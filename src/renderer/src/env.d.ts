@@ -10,5 +10,5 @@ declare module '*.vue' {
 
 interface Window {
   /** The lab API the preload exposes (src/preload/index.ts). */
-  readonly lab: import('../../shared/api').LabBridge
+  readonly lab?: import('../../shared/api').LabBridge
 }

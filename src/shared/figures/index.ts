@@ -1,0 +1,5 @@
+// Chart descriptions shared by the page and (later) headless export: pure data, no DOM.
+export * from './builders'
+export * from './clocks'
+export * from './line-figure'
+export * from './palette'
