@@ -42,6 +42,33 @@ function run(command, args, cwd) {
   return result.status === 0
 }
 
+const OFFLINE_HINT = 'Without it, the same app runs in your browser, offline: `npx grokking-lab serve --open`.'
+
+// Electron's own install step downloads its binary; offline (or behind a proxy) it fails quietly at
+// npm install, and `npm start` would only fail later with a less helpful message.
+function electronBinaryPresent() {
+  const dir = path.join(root, 'node_modules', 'electron')
+  const pathFile = path.join(dir, 'path.txt')
+  if (!fs.existsSync(pathFile)) return false
+  const distDir = process.env.ELECTRON_OVERRIDE_DIST_PATH ?? path.join(dir, 'dist')
+  return fs.existsSync(path.join(distDir, fs.readFileSync(pathFile, 'utf8').trim()))
+}
+
+/**
+ * Whether Electron's headers can be fetched (HEAD of their checksum file, 15 s at most). Offline,
+ * @electron/rebuild would otherwise sit silent for minutes retrying the download.
+ */
+async function headersReachable(version) {
+  const base = (process.env.npm_config_disturl || process.env.ELECTRON_HEADERS_URL || 'https://www.electronjs.org/headers').replace(/\/$/, '')
+  const url = `${base}/v${version}/SHASUMS256.txt`
+  try {
+    const response = await fetch(url, { method: 'HEAD', signal: AbortSignal.timeout(15_000) })
+    return { ok: response.ok, url, why: response.ok ? '' : `HTTP ${response.status}` }
+  } catch (e) {
+    return { ok: false, url, why: e?.cause?.code ?? e?.name ?? String(e) }
+  }
+}
+
 const stamp = {
   electron: readVersion(path.join(root, 'node_modules', 'electron'), 'electron'),
   betterSqlite3: readVersion(source, 'better-sqlite3'),
@@ -53,6 +80,22 @@ const previous = fs.existsSync(stampFile) ? fs.readFileSync(stampFile, 'utf8') :
 if (fs.existsSync(binding) && previous === JSON.stringify(stamp)) {
   console.log(`[prepare-electron-native] better-sqlite3 ${stamp.betterSqlite3} is already built for Electron ${stamp.electron}`)
   process.exit(0)
+}
+
+if (!electronBinaryPresent()) {
+  fail(
+    "Electron's binary is not installed: its download during `npm install` failed (no network?).\n" +
+      'The desktop window needs it: on a machine with network run `node node_modules/electron/install.js`, then `npm start`.\n' +
+      OFFLINE_HINT,
+  )
+}
+const reach = await headersReachable(stamp.electron)
+if (!reach.ok) {
+  fail(
+    `cannot reach Electron's headers (${reach.url}: ${reach.why}).\n` +
+      `The first \`npm start\` rebuilds better-sqlite3 for Electron ${stamp.electron}, which downloads them once; connect to the network and run it again.\n` +
+      OFFLINE_HINT,
+  )
 }
 
 console.log(`[prepare-electron-native] building better-sqlite3 ${stamp.betterSqlite3} for Electron ${stamp.electron} (${stamp.platform}-${stamp.arch})`)
@@ -86,7 +129,7 @@ if (!built || !fs.existsSync(binding)) {
     `could not build better-sqlite3 for Electron ${stamp.electron}.\n` +
       'This step downloads Electron headers or a prebuilt binary, so it needs network access; building from source\n' +
       'also needs Python and a C++ toolchain (see https://github.com/nodejs/node-gyp#installation).\n' +
-      'Fix that and run `npm start` again (or `node scripts/prepare-electron-native.mjs`). The CLI is not affected.',
+      'Fix that and run `npm start` again (or `node scripts/prepare-electron-native.mjs`). The CLI is not affected.\n' + OFFLINE_HINT,
   )
 }
 fs.writeFileSync(stampFile, JSON.stringify(stamp))

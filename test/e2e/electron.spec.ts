@@ -1,5 +1,6 @@
-// Smoke test of the desktop shell: the built app starts, opens its window, and the page reaches
-// the lab through the preload bridge. Needs `npm run build` first; skips where Electron cannot run.
+// The desktop shell: the built app opens its window, the page reaches the lab only through the
+// preload bridge, and the window's security settings hold. The global setup builds the app; the
+// test skips, saying why, where no Electron binary can run.
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -64,16 +65,40 @@ test.describe('desktop shell', () => {
     try {
       const page = await app.firstWindow()
       await expect(page).toHaveTitle('Grokking Lab')
-      await expect(page.getByRole('heading', { level: 1 })).toHaveText('Grokking Lab')
-      // app:info answered over IPC with the library this test chose.
-      await expect(page.getByTestId('library-path')).toHaveText(dbPath)
-      await expect(page.getByTestId('preset-list')).toContainText('modadd-mlp')
+      await expect(page.getByTestId('nav-library')).toBeVisible()
+      // app:info answered over IPC through the preload, with the library this test chose.
+      const info = await page.evaluate(() => (globalThis as unknown as { lab: { invoke(c: string, r: object): Promise<{ dbPath: string; mode: string }> } }).lab.invoke('app:info', {}))
+      expect(info).toMatchObject({ dbPath, mode: 'electron' })
+      // A request that breaks the contract is refused with a message, not a crash.
+      const refused = await page.evaluate(() =>
+        (globalThis as unknown as { lab: { invoke(c: string, r: object): Promise<unknown> } }).lab.invoke('runs:get', { runId: -1 }).then(() => 'answered', (e: Error) => e.message),
+      )
+      expect(refused).toMatch(/runId/)
       // The page gets the bridge and nothing of Node.
       const globals = await page.evaluate(() => {
         const g = globalThis as { lab?: unknown; require?: unknown; process?: unknown }
         return { lab: typeof g.lab, require: typeof g.require, process: typeof g.process }
       })
       expect(globals).toEqual({ lab: 'object', require: 'undefined', process: 'undefined' })
+      // contextIsolation: the bridge reaches the page as a frozen copy, not the preload's own object.
+      expect(await page.evaluate(() => Object.isFrozen((globalThis as { lab?: object }).lab))).toBe(true)
+      // sandbox: even the preload's world has no Node (Electron's sandboxed preloads get only a few modules).
+      const sandboxed = await app.evaluate(({ BrowserWindow }) => {
+        const wc = BrowserWindow.getAllWindows()[0].webContents as unknown as { getLastWebPreferences?: () => Record<string, unknown> | null }
+        const p = wc.getLastWebPreferences?.() ?? null
+        return p && { contextIsolation: p.contextIsolation, sandbox: p.sandbox, nodeIntegration: p.nodeIntegration }
+      })
+      if (sandboxed) expect(sandboxed).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false })
+      // A strict Content-Security-Policy; new windows and navigation away are blocked.
+      const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')
+      expect(csp).toContain("script-src 'self'")
+      expect(await page.evaluate(() => (globalThis as unknown as { open(u: string): unknown }).open('https://example.com') === null)).toBe(true)
+      const before = page.url()
+      await page.evaluate(() => {
+        ;(globalThis as unknown as { location: { href: string } }).location.href = 'https://example.com/'
+      })
+      await page.waitForTimeout(500)
+      expect(page.url()).toBe(before)
     } finally {
       await app.close()
       fs.rmSync(dir, { recursive: true, force: true })
