@@ -5,11 +5,13 @@ import { APP_VERSION } from '../lab/app-version'
 import { backendsCommand, presetsCommand } from './commands/info'
 import { benchCommand } from './commands/bench'
 import { analyzeCommand } from './commands/analyze'
+import { progressCommand } from './commands/progress'
 import { sweepCommand, sweepReportCommand, sweepsCommand } from './commands/sweep'
 import { seriesCommand } from './commands/series'
 import { exportWeightsCommand, importCommand } from './commands/import-export'
 import { deleteCommand, runsCommand, showCommand } from './commands/library'
 import { resumeCommand, trainCommand } from './commands/train'
+import { serveCommand } from './commands/serve'
 
 const collect = (value: string, previous: string[] = []) => [...previous, value]
 
@@ -138,6 +140,22 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(db())
     .addOption(json())
     .action((run, opts) => setExit(analyzeCommand(run, opts)))
+  program
+    .command('progress')
+    .argument('<run>', 'run id (a modular embed-MLP or transformer-1L run, op add or sub)')
+    .description("Nanda et al.'s progress measures at every snapshot: restricted and excluded loss, sum of squared weights (stored as series)")
+    .addOption(backend().default('wasm'))
+    .addOption(db())
+    .addOption(json())
+    .action(async (run, opts) => setExit(await progressCommand(run, opts)))
+  program
+    .command('serve')
+    .description('serve the app and its typed API to a browser on this machine (docs/http-api.md); prints the URL with its token')
+    .option('--port <n>', 'port to listen on (default 5170; 0 picks a free one)')
+    .option('--host <address>', 'address to bind (default 127.0.0.1; another makes the lab reachable from other machines)')
+    .option('--open', 'open the URL in the default browser')
+    .addOption(db())
+    .action(async (opts) => setExit(await serveCommand(opts)))
   program
     .command('bench')
     .description('time training steps per backend and model beside the PyTorch reference, and the run library')

@@ -53,6 +53,24 @@ describe('grokking on modular addition (modadd-mlp-small, p 31)', () => {
     const settled = Math.min(...churn.y.filter((_: number, i: number) => churn.x[i] <= 5 * result.T_mem))
     expect(settled).toBeLessThan(churn.y[0] / 3)
     expect(5 * result.T_mem).toBeLessThan(result.T_gen)
+
+    // Nanda et al.'s progress measures, stored when the run ended: the restricted loss (key
+    // frequencies only) falls well before the test loss does, and the excluded loss (key frequencies
+    // removed) rises on the training set once the circuit has formed, while the train loss stays ~0.
+    const pm = await runCli(['series', String(result.runId), '--db', db, '--json', '--metric', 'restricted_loss', '--metric', 'excluded_loss', '--metric', 'test_loss'])
+    expect(pm.code, pm.stderr).toBe(0)
+    const [restricted, excluded, testLoss] = ['restricted_loss', 'excluded_loss', 'test_loss'].map((m) => JSON.parse(pm.stdout).find((c: { metric: string }) => c.metric === m))
+    const valueAt = (c: { x: number[]; y: number[] }, step: number) => c.y[c.x.indexOf(step)]
+    const firstBelow = (c: { x: number[]; y: number[] }, v: number) => c.x.find((_, i) => c.y[i] < v)
+    expect(firstBelow(restricted, 0.1)).toBeLessThan(firstBelow(testLoss, 0.1)!)
+    const minExcluded = Math.min(...excluded.y)
+    expect(excluded.y[excluded.y.length - 1]).toBeGreaterThan(3 * minExcluded)
+    expect(valueAt(restricted, 3000)).toBeLessThan(0.05)
+    // The command recomputes the same values.
+    const again = await runCli(['progress', String(result.runId), '--db', db, '--json'])
+    expect(again.code, again.stderr).toBe(0)
+    const rows = JSON.parse(again.stdout).rows as { step: number; restricted_loss: number }[]
+    expect(rows.find((r) => r.step === 3000)!.restricted_loss).toBeCloseTo(valueAt(restricted, 3000), 6)
   }, 180_000)
 
   it('without weight decay: memorizes, does not generalize in the same budget', async () => {

@@ -33,7 +33,7 @@ export async function runBatchJob(job: BatchJob, emit: (e: TrainingEvent) => voi
     for (const [k, runId] of job.runIds.entries()) emit(await startedEvent(store, runId, trainers[k], backend))
     const callbacks = job.runIds.map((runId, k) => recordingCallbacks(store, runId, configs[k].steps, emit, shouldStop))
     const outcomes = await trainInLockstep(trainers, callbacks)
-    outcomes.forEach((o, k) => closeRun(store, job.runIds[k], o, emit))
+    for (const [k, o] of outcomes.entries()) await closeRun(store, job.runIds[k], o, emit)
   } catch (e) {
     job.runIds.forEach((runId, k) => failRun(store, runId, trainers[k]?.stepsDone ?? 0, e, emit))
   } finally {

@@ -2,6 +2,7 @@ import { isLabError } from '../../shared/lab-error'
 import type { TrainingEvent } from '../../shared/run-types'
 import type { ActiveBackend } from '../backends/select-backend'
 import { computeClocks } from '../analysis/clocks'
+import { progressMeasuresBlocker, recordProgressMeasures } from '../analysis/run-progress-measures'
 import type { RunStore } from '../store/run-store'
 import type { Checkpoint, Trainer, TrainerCallbacks, TrainOutcome } from '../training/trainer'
 
@@ -43,9 +44,20 @@ export function recordingCallbacks(store: RunStore, runId: number, total: number
   }
 }
 
-/** Records how a run ended (with its clocks) and reports it. */
-export function closeRun(store: RunStore, runId: number, outcome: TrainOutcome, emit: (e: TrainingEvent) => void): void {
+/**
+ * Records how a run ended (with its clocks) and reports it. A finished modular run first gets its
+ * progress measures (restricted and excluded loss at every snapshot), which need its final key
+ * frequencies and so can only be made now; a failure there is reported but does not fail the run.
+ */
+export async function closeRun(store: RunStore, runId: number, outcome: TrainOutcome, emit: (e: TrainingEvent) => void): Promise<void> {
   const status = outcome.stopped ? 'cancelled' : 'completed'
+  if (!outcome.stopped && !progressMeasuresBlocker(store.getRun(runId).config)) {
+    try {
+      await recordProgressMeasures(store, runId)
+    } catch (e) {
+      console.error(`[lab] run ${runId}: progress measures failed: ${(e as Error).message}`)
+    }
+  }
   store.finishRun(runId, status, { stepsDone: outcome.step, msPerStep: outcome.msPerStep, wallSeconds: outcome.wallSeconds })
   store.saveClocks(runId, computeClocks(store.readSeries(runId)))
   emit({ type: 'finished', runId, status, step: outcome.step, msPerStep: outcome.msPerStep })

@@ -20,7 +20,7 @@ export async function runTrainingJob(job: TrainingJob, emit: (e: TrainingEvent) 
     trainer = new Trainer(run.config, checkpoint)
     emit(await startedEvent(store, runId, trainer, backend))
     const outcome = await trainer.run(recordingCallbacks(store, runId, run.config.steps, emit, shouldStop))
-    closeRun(store, runId, outcome, emit)
+    await closeRun(store, runId, outcome, emit)
   } catch (e) {
     failRun(store, runId, trainer?.stepsDone ?? 0, e, emit)
   } finally {
