@@ -164,6 +164,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--windows <n>', 'timed windows per measurement (default 5)')
     .option('--torch-device <device>', 'PyTorch device for the reference (cpu, cuda)')
     .option('--torch-threads <n>', 'PyTorch CPU threads')
+    .option('--ui', "time the app in Chromium instead: the library view over 10,000 runs, and the page's longest task during a live run")
     .addOption(json())
     .action(async (opts) => setExit(await benchCommand(opts)))
   return program

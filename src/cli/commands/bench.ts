@@ -10,10 +10,12 @@ export interface BenchCliOptions {
   windows?: string
   torchDevice?: string
   torchThreads?: string
+  ui?: boolean
 }
 
 /** `grokking-lab bench`: ms per training step per backend and model, beside PyTorch, plus library timings. */
 export async function benchCommand(options: BenchCliOptions): Promise<number> {
+  if (options.ui) return uiBenchCommand(options)
   for (const b of options.backend ?? []) {
     if (!(BACKEND_NAMES as readonly string[]).includes(b)) throw new LabError(`unknown backend '${b}' (choose from ${BACKEND_NAMES.join(', ')})`)
   }
@@ -70,4 +72,23 @@ export function formatReport(r: BenchReport): string {
     'engine: fast path = per-token tables with a hand-written backward, same maths (onnxruntime on the CPU; WGSL on webgpu for the embed-MLP); tfjs = tfjs autodiff',
     'ratio = PyTorch ms / ours (> 1: we are faster); eval overhead = what one evaluation adds / (eval_every × ms/step), at the default eval_every',
   ].join('\n')
+}
+
+/** `bench --ui`: the app's own timings in Chromium (bench/ui-bench.ts), which needs the dev install. */
+async function uiBenchCommand(options: BenchCliOptions): Promise<number> {
+  const { runUiBench } = await import('../../../bench/ui-bench')
+  const r = await runUiBench({ say: options.json ? undefined : (line) => process.stderr.write(`${line}\n`) })
+  if (options.json) {
+    console.log(JSON.stringify(r))
+    return 0
+  }
+  const span = (s: { median: number; min: number; max: number }) => `${s.median.toFixed(0)} ms (${s.min.toFixed(0)}–${s.max.toFixed(0)})`
+  console.log(
+    [
+      `Grokking Lab UI bench, ${new Date().toISOString()}, Chromium headless`,
+      `library of ${r.runs.toLocaleString('en-US')} runs: first rows ${span(r.firstRowsMs)}; a λ range filter to its rows ${span(r.filteredMs)}`,
+      `live run (${r.liveSeconds.toFixed(0)} s of modadd-mlp-small, eval every 10 steps): longest task ${r.liveLongTasks ? `${r.liveLongestTaskMs.toFixed(0)} ms (${r.liveLongTasks} over 50 ms)` : 'under 50 ms (no long task)'}`,
+    ].join('\n'),
+  )
+  return 0
 }
