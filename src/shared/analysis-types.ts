@@ -91,3 +91,32 @@ export interface SweepReport {
   fitClock: { epsilons: number[]; fit: LinearFit | null }
   phases: Record<Phase, number>
 }
+
+export interface TensorSpectrum {
+  tensor: string
+  rows: number
+  cols: number
+  topSingularValues: number[]
+  nuclearNorm: number
+  effectiveRank: number
+  stableRank: number
+}
+
+export interface RunAnalysis {
+  runId: number
+  /** The snapshot step the weight analyses read. */
+  step: number
+  clocks: Clocks
+  /** The last value of every metric. */
+  final: Record<string, number>
+  /** Fourier views over the token axis; null for systems without tokens (linear nets, regression). */
+  fourier: {
+    embedding: FourierSummary
+    neurons: { dominantFrequencyCounts: Record<string, number>; meanFraction: number }
+    unembed: FourierSummary
+    outputMap?: FourierSummary
+    /** Share of each key frequency (of the analysed step) across all snapshots. */
+    keyFrequencyByStep: { steps: number[]; frequencies: number[]; share: number[][] }
+  } | null
+  spectra: TensorSpectrum[]
+}

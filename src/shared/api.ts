@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { Clocks, FourierSummary, SweepReport } from './analysis-types'
+import type { Clocks, RunAnalysis, SweepReport } from './analysis-types'
 import type { BackendProbe } from './backend'
 import type { RunConfig } from './run-config'
 import { RUN_STATUSES, type RunRecord, type RunStatus, type RunSummary } from './run-types'
@@ -279,20 +279,8 @@ export interface SnapshotTensor {
   data: Float32Array
 }
 
-export interface RunAnalysisView {
-  runId: number
-  step: number
-  clocks: Clocks
-  final: Record<string, number>
-  fourier: {
-    embedding: FourierSummary
-    neurons: { dominantFrequencyCounts: Record<string, number>; meanFraction: number }
-    unembed: FourierSummary
-    outputMap?: FourierSummary
-    keyFrequencyByStep: { steps: number[]; frequencies: number[]; share: number[][] }
-  } | null
-  spectra: { tensor: string; rows: number; cols: number; topSingularValues: number[]; nuclearNorm: number; effectiveRank: number; stableRank: number }[]
-}
+/** Clocks, final measurements, Fourier and spectral views of a run at a snapshot. */
+export type RunAnalysisView = RunAnalysis
 
 export interface FrequencySteps {
   steps: number[]

@@ -1,39 +1,13 @@
 import type { RunStore } from '../store/run-store'
-import { computeClocks, type ClockThresholds, type Clocks } from './clocks'
-import { fourierSummary, frequencyByStep, type FourierSummary } from './fourier'
+import type { RunAnalysis } from '../../shared/analysis-types'
+import { computeClocks, type ClockThresholds } from './clocks'
+import { fourierSummary, frequencyByStep } from './fourier'
 import { neuronFrequencies } from './neuron-frequencies'
 import { spectralSummary } from './spectral'
 import { tensorMatrix, tokenViews } from './weight-views'
 import type { TensorData } from '../training/trainer'
 
-export interface TensorSpectrum {
-  tensor: string
-  rows: number
-  cols: number
-  topSingularValues: number[]
-  nuclearNorm: number
-  effectiveRank: number
-  stableRank: number
-}
-
-export interface RunAnalysis {
-  runId: number
-  /** The snapshot step the weight analyses read. */
-  step: number
-  clocks: Clocks
-  /** The last value of every metric. */
-  final: Record<string, number>
-  /** Fourier views over the token axis; null for systems without tokens (linear nets, regression). */
-  fourier: {
-    embedding: FourierSummary
-    neurons: { dominantFrequencyCounts: Record<string, number>; meanFraction: number }
-    unembed: FourierSummary
-    outputMap?: FourierSummary
-    /** Share of each key frequency (of the analysed step) across all snapshots. */
-    keyFrequencyByStep: { steps: number[]; frequencies: number[]; share: number[][] }
-  } | null
-  spectra: TensorSpectrum[]
-}
+export type { RunAnalysis, TensorSpectrum } from '../../shared/analysis-types'
 
 /** Clocks, final measurements, Fourier and spectral views of a stored run at a snapshot (default the last). */
 export function analyzeRun(store: RunStore, runId: number, opts: { step?: number; thresholds?: Partial<ClockThresholds> } = {}): RunAnalysis {
