@@ -19,6 +19,9 @@ export function readTheme(el: Element): ChartTheme {
 
 type Point = [number, number | null]
 const MARKERS_ID = '__markers'
+/** The plot area's inset in px, for reading the visible x window off the grid. */
+export const GRID_LEFT = 64
+export const GRID_RIGHT = 18
 
 /**
  * Series data in ECharts' [x, y] form, kept per series id. Live curves only grow (new points are
@@ -144,7 +147,7 @@ export function fullOption(figure: LineFigure, theme: ChartTheme, cache: SeriesD
   return {
     animation: false,
     textStyle: { color: theme.text, fontFamily: 'inherit' },
-    grid: { left: 64, right: 18, top: 34, bottom: 40 },
+    grid: { left: GRID_LEFT, right: GRID_RIGHT, top: 34, bottom: 40 },
     legend: { top: 4, left: 60, data: [...new Set(figure.series.map((s) => s.legend ?? s.name))], textStyle: { color: theme.text }, inactiveColor: theme.line, type: 'scroll', pageTextStyle: { color: theme.muted } },
     tooltip: {
       trigger: 'axis',
@@ -155,7 +158,7 @@ export function fullOption(figure: LineFigure, theme: ChartTheme, cache: SeriesD
       borderColor: theme.line,
       textStyle: { color: theme.text, fontSize: 12 },
       axisPointer: { type: 'line', lineStyle: { color: theme.muted } },
-      formatter: tooltipText(new Map(figure.series.map((s) => [s.id, s.name]))),
+      formatter: tooltipText(new Map(figure.series.map((s) => [s.id, s.name])), figure.x.label),
     },
     dataZoom: [{ type: 'inside', xAxisIndex: 0, filterMode: 'none' }],
     xAxis: axis(figure.x, theme, 'x'),
@@ -180,8 +183,8 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c)
 }
 
-/** The tooltip: the step, then each curve's full name (not its legend group) and value. */
-function tooltipText(names: Map<string, string>) {
+/** The tooltip: the x value (a step on the step axis), then each curve's full name (not its legend group) and value. */
+function tooltipText(names: Map<string, string>, xLabel: string) {
   return (params: unknown): string => {
     const list = (Array.isArray(params) ? params : [params]) as TooltipParam[]
     const rows = list.filter((p) => p.seriesId !== MARKERS_ID && Array.isArray(p.value))
@@ -191,6 +194,6 @@ function tooltipText(names: Map<string, string>) {
       const name = names.get(p.seriesId ?? '') ?? p.seriesName ?? ''
       return `${typeof p.marker === 'string' ? p.marker : ''}${escapeHtml(name)} <b>${num((p.value as Point)[1], 4)}</b>`
     })
-    return [`step ${num(step)}`, ...lines].join('<br>')
+    return [`${escapeHtml(xLabel)} ${num(step, 4)}`, ...lines].join('<br>')
   }
 }
