@@ -99,5 +99,5 @@ describe('regression presets (LD, GF)', () => {
       const values = runs.map(({ wd, norm }) => norm.values[norm.steps.findIndex((s) => lr * wd * s >= tau)])
       expect(Math.max(...values) / Math.min(...values), `‖θ‖ at λ·η·t = ${tau}: ${values.join(', ')}`).toBeLessThan(1.1)
     }
-  }, 60_000)
+  }, 120_000)
 })

@@ -77,9 +77,12 @@ export function formatReport(r: BenchReport): string {
 /** `bench --ui`: the app's own timings in Chromium (bench/ui-bench.ts), which needs the dev install. */
 async function uiBenchCommand(options: BenchCliOptions): Promise<number> {
   const { runUiBench } = await import('../../../bench/ui-bench')
-  const r = await runUiBench({ say: options.json ? undefined : (line) => process.stderr.write(`${line}\n`) })
+  const { formatHeatmapBench, runHeatmapBench } = await import('../../../bench/heatmap-bench')
+  const say = options.json ? undefined : (line: string) => process.stderr.write(`${line}\n`)
+  const r = await runUiBench({ say })
+  const heatmap = await runHeatmapBench({ say })
   if (options.json) {
-    console.log(JSON.stringify(r))
+    console.log(JSON.stringify({ ...r, heatmap }))
     return 0
   }
   const span = (s: { median: number; min: number; max: number }) => `${s.median.toFixed(0)} ms (${s.min.toFixed(0)}–${s.max.toFixed(0)})`
@@ -88,6 +91,7 @@ async function uiBenchCommand(options: BenchCliOptions): Promise<number> {
       `Grokking Lab UI bench, ${new Date().toISOString()}, Chromium headless`,
       `library of ${r.runs.toLocaleString('en-US')} runs: first rows ${span(r.firstRowsMs)}; a λ range filter to its rows ${span(r.filteredMs)}`,
       `live run (${r.liveSeconds.toFixed(0)} s of modadd-mlp-small, eval every 10 steps): longest task ${r.liveLongTasks ? `${r.liveLongestTaskMs.toFixed(0)} ms (${r.liveLongTasks} over 50 ms)` : 'under 50 ms (no long task)'}`,
+      formatHeatmapBench(heatmap),
     ].join('\n'),
   )
   return 0
