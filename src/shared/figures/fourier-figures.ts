@@ -115,11 +115,16 @@ export function frequencyStepsFigure(table: { steps: number[]; frequencies: numb
   return fig
 }
 
-/** The p tokens in frequency k's cos/sin plane of the embedding, labelled by token. */
-export function circleFigure(plane: FourierPlane, p: number): ScatterFigure {
-  const r = Math.max(1e-12, ...plane.x.map(Math.abs), ...plane.y.map(Math.abs)) * 1.15
+/**
+ * The p tokens in frequency k's cos/sin plane of the embedding, labelled by token. With `radius`
+ * (the longest token vector) every plane is drawn at the embedding's own scale: tokens of a nearly
+ * orthogonal random embedding also fall on a circle there, but a small one, so only the circle's
+ * size, and the share of power in the title, say how much the frequency carries.
+ */
+export function circleFigure(plane: FourierPlane, p: number, radius?: number, share?: number): ScatterFigure {
+  const r = (radius ?? Math.max(1e-12, ...plane.x.map(Math.abs), ...plane.y.map(Math.abs))) * 1.15
   return {
-    title: `k = ${plane.k}`,
+    title: share === undefined ? `k = ${plane.k}` : `k = ${plane.k} · ${(100 * share).toFixed(1)}% of the power`,
     x: { label: `cos ${plane.k}`, scale: 'linear', min: -r, max: r },
     y: { label: `sin ${plane.k}`, scale: 'linear', min: -r, max: r },
     // Colour follows the token's angle on a grokked circle (k·a mod p), so order around it shows.
