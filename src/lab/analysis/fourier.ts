@@ -1,6 +1,8 @@
 import type { FourierSummary } from '../../shared/analysis-types'
 import type { DenseMatrix } from './dense-matrix'
-import { gini, ipr } from './concentration'
+import { gini, ipr, keysAboveGap } from '../../shared/concentration'
+
+export { keysAboveGap }
 import { columnPowers, ROUNDOFF_POWER } from './fourier-basis'
 
 export type { FourierSummary }
@@ -95,25 +97,3 @@ export function frequencyByStep(snapshots: readonly { step: number; E: DenseMatr
   }
 }
 
-/**
- * Indices (into `sorted`, shares in descending order) of the key frequencies: those above the
- * largest relative drop among the top `maxKeys + 1`, provided the drop is at least `gap`× and the
- * keys carry at least `factor`× the share that as many frequencies of a flat spectrum would. This
- * is how one reads a grokked spectrum by eye (a few tall bars, then a cliff); a flat spectrum,
- * with no cliff, has no keys, and a handful of equally strong frequencies are all found.
- */
-export function keysAboveGap(sorted: number[], F: number, gap: number, factor: number, maxKeys: number): number[] {
-  let best = 0
-  let bestRatio = 0
-  for (let k = 1; k <= Math.min(maxKeys, sorted.length); k++) {
-    const next = k < sorted.length ? sorted[k] : 0
-    const ratio = next > 0 ? sorted[k - 1] / next : Number.POSITIVE_INFINITY
-    if (ratio > bestRatio) {
-      bestRatio = ratio
-      best = k
-    }
-  }
-  const carried = sorted.slice(0, best).reduce((s, v) => s + v, 0)
-  if (best === 0 || bestRatio < gap || carried < Math.min(1, (factor * best) / F)) return []
-  return Array.from({ length: best }, (_, i) => i)
-}

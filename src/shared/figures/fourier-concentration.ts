@@ -1,29 +1,7 @@
 // Concentration of a spectrum over a run, from the per-step shares `analysis:frequency-steps`
-// answers. The engine's Gini and IPR (src/lab/analysis/concentration.ts) read per-frequency norms
+// answers. The engine's Gini and IPR (src/shared/concentration.ts, which the engine uses too) read per-frequency norms
 // √power; both indices are scale-free, so √share gives the same numbers without the powers.
-
-/** Gini coefficient of |values|: 0 flat, (n−1)/n when one entry holds everything, 0 when all zero. */
-export function giniIndex(values: ArrayLike<number>): number {
-  const n = values.length
-  const x = Array.from(values, Math.abs).sort((a, b) => a - b)
-  const total = x.reduce((s, v) => s + v, 0)
-  if (n === 0 || total === 0) return 0
-  let weighted = 0
-  for (let i = 0; i < n; i++) weighted += (2 * (i + 1) - n - 1) * x[i]
-  return weighted / (n * total)
-}
-
-/** Inverse participation ratio Σx⁴/(Σx²)²: 1/n flat, 1 for a single entry, 0 when all zero. */
-export function iprIndex(values: ArrayLike<number>): number {
-  let s2 = 0
-  let s4 = 0
-  for (let i = 0; i < values.length; i++) {
-    const v2 = values[i] * values[i]
-    s2 += v2
-    s4 += v2 * v2
-  }
-  return s2 === 0 ? 0 : s4 / (s2 * s2)
-}
+import { gini as giniOf, ipr as iprOf, keysAboveGap } from '../concentration'
 
 export interface ConcentrationCurve {
   steps: number[]
@@ -38,8 +16,8 @@ export function concentrationByStep(table: { steps: number[]; share: number[][] 
   const norms = new Float64Array(table.share.length)
   for (let j = 0; j < table.steps.length; j++) {
     for (let i = 0; i < table.share.length; i++) norms[i] = Math.sqrt(Math.max(0, table.share[i][j] ?? 0))
-    gini.push(giniIndex(norms))
-    ipr.push(iprIndex(norms))
+    gini.push(giniOf(norms))
+    ipr.push(iprOf(norms))
   }
   return { steps: table.steps.slice(), gini, ipr }
 }
@@ -67,24 +45,8 @@ export function spectrumStats(frequencies: readonly number[], share: readonly nu
     keyFrequencies: keys,
     topK,
     topKShare: order.slice(0, topK).reduce((s, i) => s + share[i], 0),
-    gini: giniIndex(norms),
-    ipr: iprIndex(norms),
+    gini: giniOf(norms),
+    ipr: iprOf(norms),
   }
 }
 
-// A copy of the engine's rule (src/lab/analysis/fourier.ts): the page must not import the lab.
-function keysAboveGap(sorted: number[], F: number, gap: number, factor: number, maxKeys: number): number[] {
-  let best = 0
-  let bestRatio = 0
-  for (let k = 1; k <= Math.min(maxKeys, sorted.length); k++) {
-    const next = k < sorted.length ? sorted[k] : 0
-    const ratio = next > 0 ? sorted[k - 1] / next : Number.POSITIVE_INFINITY
-    if (ratio > bestRatio) {
-      bestRatio = ratio
-      best = k
-    }
-  }
-  const carried = sorted.slice(0, best).reduce((s, v) => s + v, 0)
-  if (best === 0 || bestRatio < gap || carried < Math.min(1, (factor * best) / F)) return []
-  return Array.from({ length: best }, (_, i) => i)
-}

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { gini, ipr } from '../../lab/analysis/concentration'
 import { fourierSummary, frequencyByStep } from '../../lab/analysis/fourier'
 import { neuronFrequencies } from '../../lab/analysis/neuron-frequencies'
 import type { FourierSummary } from '../analysis-types'
-import { concentrationByStep, giniIndex, iprIndex, spectrumStats } from './fourier-concentration'
+import { concentrationByStep, spectrumStats } from './fourier-concentration'
 import { circleFigure, concentrationFigure, frequencyStepsFigure, neuronCountsFigure, neuronStripFigure, spectrumFigure } from './fourier-figures'
 import { fourierPlane, neuronDominance, neuronOrder, tokenInputs } from './fourier-plane'
 
@@ -22,17 +21,6 @@ const matrix = (rows: number, cols: number, seed: number) => {
 }
 
 describe('fourier-concentration', () => {
-  it('matches the engine’s gini and ipr on the same inputs', () => {
-    const r = random(1)
-    for (const n of [0, 1, 5, 15, 56]) {
-      const x = Array.from({ length: n }, () => Math.abs(r()))
-      expect(giniIndex(x)).toBeCloseTo(gini(x), 12)
-      expect(iprIndex(x)).toBeCloseTo(ipr(x), 12)
-    }
-    expect(giniIndex([0, 0])).toBe(0)
-    expect(iprIndex([])).toBe(0)
-  })
-
   it('gives per step the engine’s gini and ipr of √power (the analysis’ FourierSummary numbers)', () => {
     const p = 13
     const snapshots = [0, 100, 200].map((step, i) => ({ step, E: matrix(p, 6, 10 + i) }))
