@@ -1,7 +1,8 @@
 import { LabError } from '../../shared/lab-error'
+import { TIME_AXES, toTimeAxis as mapSteps, type TimeAxis } from '../../shared/figures/time-axis'
 
-export const TIME_AXES = ['step', 'log', 'lambda-t'] as const
-export type TimeAxis = (typeof TIME_AXES)[number]
+// One mapping for the CLI's tables and the page's charts (src/shared/figures/time-axis.ts).
+export { TIME_AXES, type TimeAxis }
 
 /**
  * Maps training steps to a time axis: the step, log₁₀ of the step (step 0 is dropped), or the
@@ -11,9 +12,7 @@ export function toTimeAxis(steps: number[], axis: TimeAxis, config: { wd: number
   if (axis === 'lambda-t' && config.wd <= 0) {
     throw new LabError('--time-axis lambda-t needs weight decay (this run has wd = 0); use step or log')
   }
-  const keep = steps.map((s) => axis !== 'log' || s > 0)
-  const x = steps.filter((_, i) => keep[i]).map((s) => (axis === 'step' ? s : axis === 'log' ? Math.log10(s) : config.wd * config.lr * s))
-  return { x, keep }
+  return mapSteps(steps, axis, config)
 }
 
 /** Validates a --time-axis value. */

@@ -1,5 +1,5 @@
-// The lab's time axes (src/lab/analysis/time-axis.ts) for the page: the same mapping, without the
-// engine's error type, so charts put curves and clocks exactly where the CLI's tables put them.
+// The time axes of the lab, for the CLI (src/lab/analysis/time-axis.ts adds its error type) and the
+// page alike, so charts put curves and clocks exactly where the CLI's tables put them.
 
 export const TIME_AXES = ['step', 'log', 'lambda-t'] as const
 export type TimeAxis = (typeof TIME_AXES)[number]
