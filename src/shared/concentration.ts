@@ -51,3 +51,25 @@ export function keysAboveGap(sorted: number[], F: number, gap: number, factor: n
   if (best === 0 || bestRatio < gap || carried < Math.min(1, (factor * best) / F)) return []
   return Array.from({ length: best }, (_, i) => i)
 }
+
+/** Power below this share of a profile's total is round-off: a profile made only of it is dead. */
+export const ROUNDOFF_POWER = 1e-20
+
+/**
+ * The strongest non-constant frequency of a power profile (power[k], k = 0…⌊p/2⌋, power[0] the
+ * constant) and its share of the non-constant power; frequency 0 and share 0 for a dead profile.
+ */
+export function dominantFrequency(power: ArrayLike<number>): { frequency: number; fraction: number } {
+  let best = 0
+  let bestPower = 0
+  let total = 0
+  for (let k = 1; k < power.length; k++) {
+    total += power[k]
+    if (power[k] > bestPower) {
+      best = k
+      bestPower = power[k]
+    }
+  }
+  if (!(total > ROUNDOFF_POWER * (total + power[0]))) return { frequency: 0, fraction: 0 }
+  return { frequency: best, fraction: best > 0 ? power[best] / total : 0 }
+}

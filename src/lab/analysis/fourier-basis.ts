@@ -19,7 +19,7 @@ const basisCache = new Map<number, FourierBasis>()
 // Projection round-off leaves ~ε² ≈ 5e-32 of the total power on every frequency. Below this
 // relative level the non-constant part is treated as absent, so a constant (or dead) input reports
 // no frequency instead of whichever round-off happened to be largest.
-export const ROUNDOFF_POWER = 1e-20
+export { ROUNDOFF_POWER } from '../../shared/concentration'
 
 /**
  * Real orthonormal Fourier basis over Z_p, rows ordered const, cos_1, sin_1, cos_2, sin_2, …, and for

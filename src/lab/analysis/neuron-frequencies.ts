@@ -1,5 +1,6 @@
 import type { DenseMatrix } from './dense-matrix'
-import { columnPowers, ROUNDOFF_POWER } from './fourier-basis'
+import { dominantFrequency } from '../../shared/concentration'
+import { columnPowers } from './fourier-basis'
 
 export interface NeuronFrequencies {
   /** Per neuron, the frequency k ≥ 1 with most power; 0 for a neuron with no non-constant power. */
@@ -17,20 +18,10 @@ export function neuronFrequencies(W: DenseMatrix, p: number): NeuronFrequencies 
   const frequency: number[] = []
   const fraction: number[] = []
   for (const c of cols) {
-    let best = 0
-    let bestPower = 0
-    let total = 0
-    for (let k = 1; k < c.length; k++) {
-      total += c[k]
-      if (c[k] > bestPower) {
-        best = k
-        bestPower = c[k]
-      }
-    }
-    if (!(total > ROUNDOFF_POWER * (total + c[0]))) best = 0
-    frequency.push(best)
-    fraction.push(best > 0 ? c[best] / total : 0)
-    count[best]++
+    const d = dominantFrequency(c)
+    frequency.push(d.frequency)
+    fraction.push(d.fraction)
+    count[d.frequency]++
   }
   return { frequency, fraction, count }
 }

@@ -1,5 +1,6 @@
 // Client-side Fourier pictures of a snapshot's token tensors, computed from `snapshots:tensor`
 // data so the page needs no extra API channel. Matrices are row-major with tokens on rows.
+import { dominantFrequency } from '../concentration'
 
 export interface FourierPlane {
   k: number
@@ -68,9 +69,6 @@ export interface NeuronDominance {
   fraction: number[]
 }
 
-// The engine's threshold (fourier-basis.ts ROUNDOFF_POWER): below it a neuron counts as dead.
-const ROUNDOFF_POWER = 1e-20
-
 /** Dominant frequency and its share for each column of W [p, h], as src/lab/analysis/neuron-frequencies.ts computes it. */
 export function neuronDominance(W: ArrayLike<number>, p: number, h: number): NeuronDominance {
   const F = Math.floor(p / 2)
@@ -101,19 +99,9 @@ export function neuronDominance(W: ArrayLike<number>, p: number, h: number): Neu
   const frequency: number[] = []
   const fraction: number[] = []
   for (const c of power) {
-    let best = 0
-    let bestPower = 0
-    let total = 0
-    for (let k = 1; k <= F; k++) {
-      total += c[k]
-      if (c[k] > bestPower) {
-        best = k
-        bestPower = c[k]
-      }
-    }
-    if (!(total > ROUNDOFF_POWER * (total + c[0]))) best = 0
-    frequency.push(best)
-    fraction.push(best > 0 ? c[best] / total : 0)
+    const d = dominantFrequency(c)
+    frequency.push(d.frequency)
+    fraction.push(d.fraction)
   }
   return { frequency, fraction }
 }
