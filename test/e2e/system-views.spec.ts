@@ -7,6 +7,7 @@ import { expect, test, watchConsole } from './support/lab-fixture'
 
 const stepText = (n: number) => n.toLocaleString('en-US')
 
+/** Opens a completed run's page on its per-system tab. */
 async function openSystemTab(page: Page, url: string, runId: number): Promise<void> {
   await page.goto(`${url}#/runs/${runId}`)
   await expect(page.getByTestId('run-status')).toHaveText('completed')
@@ -37,7 +38,7 @@ test('deep linear: the energy over its Schatten floor, the gap and the balancedn
   for (const id of ['system-energy', 'system-gap', 'system-balancedness']) await drawn(page, id)
   expect(await seriesOf(page, 'system-energy')).toEqual(['E = Σ(λ/2)‖W_l‖²', 'Schatten floor (λL/2)·Σσᵢ(M)^(2/L)'])
   expect(await seriesOf(page, 'system-gap')).toEqual(['E − floor'])
-  expect(await seriesOf(page, 'system-balancedness')).toEqual(['balancedness gap', '(E − floor) / E', 'δ = 0.05 (T_struct)'])
+  expect(await seriesOf(page, 'system-balancedness')).toEqual(['balancedness gap', '(E − floor) / E', 'δ = 0.05 (T_struct: balancedness ≤ δ)'])
   // The clocks drawn are the run's stored ones.
   const { clocks } = await lab.api<{ clocks: Record<'T_fit' | 'T_margin' | 'T_struct', number | null> }>('GET', `/api/runs/${runId}`)
   expect(clocks.T_struct).not.toBeNull()
@@ -45,6 +46,20 @@ test('deep linear: the energy over its Schatten floor, the gap and the balancedn
   expect(await markersOf(page, 'system-energy')).toEqual(expected)
   expect(await markersOf(page, 'system-balancedness')).toEqual([{ label: 'T_struct', x: clocks.T_struct }])
   await page.getByTestId('system-panel').screenshot({ path: testInfo.outputPath('system-deep-linear.png') })
+
+  // While a run trains, the panel grows with each evaluation; leaving the tab leaves no errors behind.
+  const long = await lab.startRun('tc-deep-linear', { wd: 0.04, steps: 100_000, eval_every: 25 }, 'live')
+  await lab.waitForStatus(long, ['running'], 60_000)
+  await page.goto(`${lab.url}#/runs/${long}`)
+  await page.getByTestId('tab-system').click()
+  const points = async () => Number(await page.getByTestId('system-gap').getAttribute('data-points'))
+  await expect.poll(points, { timeout: 30_000 }).toBeGreaterThan(0)
+  const before = await points()
+  await expect.poll(points, { timeout: 30_000 }).toBeGreaterThan(before)
+  await page.getByTestId('tab-curves').click()
+  await expect(page.getByTestId('system-panel')).toHaveCount(0)
+  await page.getByTestId('cancel-run').click()
+  await expect(page.getByTestId('run-status')).toHaveText('cancelled', { timeout: 30_000 })
   checkConsole()
 })
 

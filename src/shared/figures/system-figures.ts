@@ -146,7 +146,7 @@ export function balancednessFigure(series: readonly CurveInput[], options: ViewO
   if (options.delta && options.delta > 0 && xs.length) {
     const from = Math.min(...xs)
     const to = Math.max(...xs, options.xMax && timeAxisOf(options.x ?? 'step') === 'step' ? options.xMax : -Infinity)
-    out.push({ id: 'delta', name: `δ = ${options.delta} (T_struct)`, steps: [from, to], values: [options.delta, options.delta], color: OKABE_ITO.yellow, dash: 'dotted' })
+    out.push({ id: 'delta', name: `δ = ${options.delta} (T_struct: balancedness ≤ δ)`, steps: [from, to], values: [options.delta, options.delta], color: OKABE_ITO.yellow, dash: 'dotted' })
   }
   return fitLogStart(options, { title: 'Balancedness and relative gap', x: stepAxis(options), y: { label: 'relative gap', scale: 'log' }, series: out, markers: clocksOn(options, ['T_struct']) })
 }
@@ -308,7 +308,7 @@ export function lambdaLabel(runId: number, wd: number): string {
 /** One line: what the system claims and what to look for in its view. */
 export function systemCaption(view: SystemView, config: SystemConfig): string {
   if (view === 'deep-linear') {
-    return 'TC: the fit is fast (T_margin, T_fit), but the energy E keeps closing on its Schatten floor on the slow 1/λ clock: look for E − floor and the balancedness gap falling long after the fit (T_struct).'
+    return 'TC: the fit is fast (T_margin, T_fit); the energy E keeps closing on its Schatten floor on the slow 1/λ clock: look for E − floor and the balancedness gap falling long after it (T_struct).'
   }
   if (view === 'two-phase') {
     return 'GF: gradient flow first fits (fast), then drifts along the zero-loss manifold minimizing ‖θ‖ on a 1/λ clock; look for the ‖θ‖ curves of different λ falling onto one curve against λ·η·t.'
