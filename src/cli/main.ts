@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander'
-import { isLabError } from '../shared/lab-error'
+import { isLabError, LabError } from '../shared/lab-error'
 import { BACKEND_NAMES } from '../shared/backend'
 import { APP_VERSION } from '../lab/app-version'
 import { backendsCommand, presetsCommand } from './commands/info'
@@ -12,6 +12,10 @@ import { exportWeightsCommand, importCommand } from './commands/import-export'
 import { deleteCommand, runsCommand, showCommand } from './commands/library'
 import { resumeCommand, trainCommand } from './commands/train'
 import { serveCommand } from './commands/serve'
+import { exportCommand, styleSaveCommand, stylesCommand, type StyleFlags } from './commands/export-figure'
+import { EXPORT_FIGURE_HELP, EXPORT_FIGURES, EXPORT_FORMATS, FOURIER_VIEWS } from '../shared/figures/export/export-request'
+import { FONT_FAMILIES, LEGEND_POSITIONS, TICK_FORMATS } from '../shared/figures/export/figure-style'
+import { CLOCK_X_AXES } from '../shared/figures/clock-plot'
 
 const collect = (value: string, previous: string[] = []) => [...previous, value]
 
@@ -156,6 +160,63 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--open', 'open the URL in the default browser')
     .addOption(db())
     .action(async (opts) => setExit(await serveCommand(opts)))
+  const styleFlags = (c: Command) =>
+    c
+      .option('--width <length>', 'figure width: 85mm, 8.5cm, 3.35in or 240pt (style default: one column, 85 mm)')
+      .option('--height <length>', 'figure height (style default 60 mm)')
+      .option('--dpi <n>', 'PNG resolution (default 300)')
+      .addOption(new Option('--font <family>', 'font family, embedded in PDF and PNG').choices([...FONT_FAMILIES]))
+      .option('--font-size <pt>', 'font size in points (default 8)')
+      .option('--line-width <pt>', 'curve width in points (default 1)')
+      .option('--title <text>', "the figure's title ('' leaves it out)")
+      .option('--x-label <text>', 'x axis label, e.g. λ·η·t')
+      .option('--y-label <text>', 'y axis label, e.g. ‖θ‖')
+      .addOption(new Option('--legend <where>', 'legend position').choices([...LEGEND_POSITIONS]))
+      .addOption(new Option('--ticks <format>', 'tick label format').choices([...TICK_FORMATS]))
+      .option('--grid', 'draw grid lines')
+      .option('--no-grid', 'no grid lines')
+      .option('--log-x', 'log x axis')
+      .option('--linear-x', 'linear x axis')
+      .addOption(new Option('--background <fill>', 'page background').choices(['white', 'transparent']))
+  styleFlags(
+    program
+      .command('export')
+      .argument('[runs]', 'run ids, comma-separated (sweep and phase figures take --sweep instead)')
+      .description('export a figure as SVG, PDF, PNG, pgfplots or its exact data, headless (docs/export.md)')
+      .addOption(new Option('--figure <name>', Object.entries(EXPORT_FIGURE_HELP).map(([k, v]) => `${k}: ${v}`).join('; ')).choices([...EXPORT_FIGURES]).makeOptionMandatory())
+      .addOption(new Option('--format <format>', 'file format (default: from --out)').choices([...EXPORT_FORMATS]))
+      .option('--out <file>', 'the file to write (pgfplots: its data go to FILE-data/ beside it)')
+      .option('--bundle <dir>', 'write the figure, its data, its JSON and provenance.json (configs, seeds, engine, version, the command) into DIR')
+      .option('--style <name>', 'a built-in or saved style (grokking-lab styles lists them; default one-column)')
+      .option('--sweep <id>', 'the sweep of a sweep or phase figure')
+      .option('--metrics <names>', 'curves and clocks: stored metrics, comma-separated (train_X and test_X share a chart)')
+      .addOption(new Option('--x <axis>', 'time axis of curves and clocks').choices([...CLOCK_X_AXES]))
+      .option('--log-y', 'log y for curves and clocks (accuracies stay linear)')
+      .option('--epsilon <ε>', 'clock threshold on the train loss (T_fit)')
+      .option('--accuracy <a>', 'clock accuracy threshold (T_mem, T_gen)')
+      .option('--delta <δ>', 'clock band on the structural energy (T_struct)')
+      .option('--tensor <name>', 'heatmap: the tensor (default the first)')
+      .option('--step <n>', 'heatmap and fourier: the snapshot step (default the last)')
+      .option('--sort', 'heatmap: sort lines by dominant frequency')
+      .addOption(new Option('--view <view>', 'fourier and fourier-time: the token view').choices([...FOURIER_VIEWS]))
+      .option('--clock <name>', 'sweep: the clock of the fit, e.g. T_gen')
+      .option('--key <name>', 'sweep: the swept key of the fit, e.g. wd')
+      .addOption(db())
+      .addOption(json()),
+  ).action(async (runs, opts) => setExit(await exportCommand(runs, opts)))
+  styleFlags(
+    program
+      .command('style')
+      .argument('<action>', 'save')
+      .argument('<name>', 'the style name (letters, digits, - and _)')
+      .description('save a named figure style from a built-in or saved one and the flags given')
+      .option('--from <style>', 'the style to start from (default one-column)')
+      .addOption(db()),
+  ).action(async (action: string, name: string, opts: StyleFlags & { from?: string; db?: string }) => {
+    if (action !== 'save') throw new LabError(`style ${action}: the only action is save (grokking-lab styles lists them)`)
+    setExit(await styleSaveCommand(name, opts))
+  })
+  program.command('styles').description('list the figure styles, built-in and saved').addOption(db()).addOption(json()).action(async (opts) => setExit(await stylesCommand(opts)))
   program
     .command('bench')
     .description('time training steps per backend and model beside the PyTorch reference, and the run library')

@@ -2,6 +2,8 @@ import { z } from 'zod'
 import type { Clocks, RunAnalysis, SweepReport } from './analysis-types'
 import type { BackendProbe } from './backend'
 import type { RunConfig } from './run-config'
+import { EXPORT_FORMATS, exportStyleSchema } from './figures/export/export-request'
+import { figureStyleSchema, styleNameSchema, type FigureStyle } from './figures/export/figure-style'
 import { RUN_STATUSES, type RunRecord, type RunStatus, type RunSummary } from './run-types'
 
 // The one typed API between every front end and the lab. Each channel (`domain:action`) has a
@@ -180,6 +182,30 @@ export const API_CONTRACT = {
   'sweeps:list': { method: 'GET', path: '/api/sweeps', request: z.object({}).strict() },
   'sweeps:get': { method: 'GET', path: '/api/sweeps/:sweepId', request: z.object({ sweepId }).strict() },
   'sweeps:report': { method: 'GET', path: '/api/sweeps/:sweepId/report', request: z.object({ sweepId }).strict() },
+
+  /**
+   * One figure in one format, built from every stored point (src/lab/export). `request` is an
+   * export request (src/shared/figures/export/export-request.ts), checked by the export itself so
+   * its errors name the export's fields. `out` or `bundle` only name the target in the command
+   * that re-makes the figure; a bundle adds the data, the figure JSON and provenance.json.
+   */
+  'export:figure': {
+    method: 'POST',
+    path: '/api/export',
+    request: z
+      .object({
+        request: z.record(z.string(), z.unknown()),
+        style: exportStyleSchema.default({ overrides: {} }),
+        format: z.enum(EXPORT_FORMATS),
+        out: z.string().max(500).optional(),
+        bundle: z.string().max(500).optional(),
+      })
+      .strict(),
+  },
+  /** The built-in and saved figure styles. */
+  'styles:list': { method: 'GET', path: '/api/styles', request: z.object({}).strict() },
+  /** Saves a named figure style (built-in names are refused). */
+  'styles:save': { method: 'POST', path: '/api/styles', request: z.object({ name: styleNameSchema, style: figureStyleSchema }).strict() },
 } as const
 
 export type LabChannel = keyof typeof API_CONTRACT
@@ -351,6 +377,22 @@ export interface LabResponses {
   'sweeps:list': SweepSummary[]
   'sweeps:get': SweepDetail
   'sweeps:report': SweepReport
+  'export:figure': ExportedFigure
+  'styles:list': NamedFigureStyle[]
+  'styles:save': NamedFigureStyle
+}
+
+/** An export's files (base64, the main one first) and the command that makes them again. */
+export interface ExportedFigure {
+  title: string
+  command: string
+  files: { name: string; mime: string; base64: string }[]
+}
+
+export interface NamedFigureStyle {
+  name: string
+  builtin: boolean
+  style: FigureStyle
 }
 
 /** The lab as a set of handlers: one per channel, taking the parsed request. */

@@ -1,6 +1,7 @@
 import type { LabApi } from '../../shared/api'
 import { RunStore } from '../store/run-store'
 import { analysisHandlers } from './analysis-handlers'
+import { exportHandlers } from './export-handlers'
 import { infoHandlers } from './info-handlers'
 import { runsHandlers } from './runs-handlers'
 import type { LabContext, LabEmit, LabServiceOptions } from './service-context'
@@ -34,6 +35,8 @@ export function createLabService(options: LabServiceOptions, emit: LabEmit): Lab
     ...analysisHandlers(ctx),
     ...trainingHandlers(ctx),
     ...sweepHandlers(ctx),
+    // Export builds its figures through the same (validated) channels the page reads.
+    ...exportHandlers(ctx, () => api),
   }
   let closing: Promise<void> | undefined
   return {

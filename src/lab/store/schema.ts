@@ -105,6 +105,14 @@ const MIGRATIONS: string[] = [
   CREATE INDEX runs_preset ON runs(preset);
   CREATE INDEX sweep_runs_run ON sweep_runs(run_id);
   `,
+  // Named figure styles for export (src/lab/export/style-store.ts), kept with the runs they draw.
+  `
+  CREATE TABLE figure_styles (
+    name TEXT PRIMARY KEY,
+    style_json TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  `,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

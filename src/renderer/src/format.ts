@@ -16,19 +16,7 @@ export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e)
 }
 
-/** A hyperparameter or measurement: integers with separators, others to 3 significant digits (1e-3 style when tiny). */
-export function num(value: unknown, digits = 3): string {
-  if (value == null || value === '') return '—'
-  if (typeof value !== 'number') return String(value)
-  if (!Number.isFinite(value)) return String(value)
-  if (Number.isInteger(value) && Math.abs(value) < 1e7) return INTEGER.format(value)
-  const abs = Math.abs(value)
-  if (abs !== 0 && (abs < 1e-3 || abs >= 1e7)) {
-    const [mantissa, exponent] = value.toExponential(digits - 1).split('e')
-    return `${Number(mantissa)}e${Number(exponent)}`
-  }
-  return String(Number(value.toPrecision(digits)))
-}
+export { num } from '../../shared/format-number'
 
 /** Seconds as `1 h 02 min`, `3 min 05 s` or `12 s`. */
 export function duration(seconds: number | null | undefined): string {

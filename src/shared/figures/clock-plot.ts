@@ -175,7 +175,8 @@ export function smallMultiples(runs: readonly ClockRun[], groups: readonly Metri
         if (!curve || !mappable) return
         const { x, y: values } = mapCurve(curve, axis, run.config, y.scale === 'log')
         const split = SPLIT.exec(metric)?.[1] as 'train' | 'test' | undefined
-        series.push({ id: `${run.runId}:${metric}`, name: metric, runId: run.runId, steps: x, values, color: split ? SPLIT_COLORS[split] : seriesColor(i), dash: 'solid' })
+        // The legend reads train / test: every chart of the grid shares the same two entries.
+        series.push({ id: `${run.runId}:${metric}`, name: metric, legend: split ?? metric, runId: run.runId, steps: x, values, color: split ? SPLIT_COLORS[split] : seriesColor(i), dash: 'solid' })
       })
       const markers = mappable ? clockPlotMarkers(run, axis, { names: options.clockNames }) : []
       const figure: LineFigure = { title: `${run.label} · ${group.title}`, x: xAxis(axis), y, series, markers }
