@@ -201,6 +201,7 @@ function buildProgram(setExit: (code: number) => void): Command {
       .addOption(new Option('--view <view>', 'fourier and fourier-time: the token view').choices([...FOURIER_VIEWS]))
       .option('--clock <name>', 'sweep: the clock of the fit, e.g. T_gen')
       .option('--key <name>', 'sweep: the swept key of the fit, e.g. wd')
+      .option('--fixed <key=value>', 'sweep: a value the fit holds fixed (repeatable), e.g. lr=0.001', collect)
       .addOption(db())
       .addOption(json()),
   ).action(async (runs, opts) => setExit(await exportCommand(runs, opts)))

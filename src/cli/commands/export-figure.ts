@@ -49,6 +49,7 @@ export interface ExportOptions extends StyleFlags {
   view?: string
   clock?: string
   key?: string
+  fixed?: string[]
   db?: string
   json?: boolean
 }
@@ -107,6 +108,19 @@ function requestOf(runsArg: string | undefined, o: ExportOptions): ExportRequest
     view: o.view as ExportRequest['view'],
     clock: o.clock,
     key: o.key,
+    fixed: o.fixed ? Object.fromEntries(o.fixed.map(fixedPair)) : undefined,
+  }
+}
+
+/** `key=value` of --fixed; a value that parses as JSON (numbers, true) is that value. */
+function fixedPair(text: string): [string, unknown] {
+  const eq = text.indexOf('=')
+  if (eq <= 0) throw new LabError(`--fixed ${text}: write it as key=value, e.g. --fixed lr=0.001`)
+  const raw = text.slice(eq + 1)
+  try {
+    return [text.slice(0, eq), JSON.parse(raw)]
+  } catch {
+    return [text.slice(0, eq), raw]
   }
 }
 

@@ -38,6 +38,7 @@ function axisKeys(style: FigureStyle, x: { label: string; log: boolean; min?: nu
   const keys = [`xlabel={${texText(style.xLabel ?? x.label)}}`, `ylabel={${texText(style.yLabel ?? y.label)}}`]
   if (x.log) keys.push('xmode=log')
   if (y.log) keys.push('ymode=log')
+  if (x.log || y.log) keys.push('log ticks with fixed point')
   for (const [k, v] of [['xmin', x.min], ['xmax', x.max], ['ymin', y.min], ['ymax', y.max]] as const) if (v !== undefined && Number.isFinite(v)) keys.push(`${k}=${v}`)
   if (style.grid) keys.push('grid=major')
   keys.push(...legendKeys(style))
@@ -194,7 +195,11 @@ export function renderTex(figure: Figure, style: FigureStyle, dataDir: string): 
       const rowsText = g.rows.map((r) => (g.rowKey ? num(r) : ''))
       const keys = [...size, ...(title ? [`title={${texText(title)}}`] : []), `xlabel={${texText(style.xLabel ?? g.colKey)}}`, `ylabel={${texText(style.yLabel ?? g.rowKey ?? '')}}`, `xmin=0, xmax=${g.cols.length}, ymin=0, ymax=${g.rows.length}`, ...categoryTicks(colsText, 'x'), ...categoryTicks(rowsText, 'y'), ...legendKeys(style), 'legend image code/.code={\\draw[#1] (0cm,-0.1cm) rectangle (0.2cm,0.1cm);}']
       const legend = PHASES.map((p) => `\\addlegendimage{fill=${colors.name(PHASE_COLORS[p])}, draw=none}\n\\addlegendentry{${texText(p)}}`)
-      const cells = g.cells.filter((c) => c.phase).map((c) => `\\fill[${colors.name(PHASE_COLORS[c.phase!])}] (axis cs:${c.col},${c.row}) rectangle (axis cs:${c.col + 1},${c.row + 1});`)
+      const short: Record<string, string> = { 'no fit': 'none', memorized: 'mem', grokked: 'grok', 'generalized without delay': 'gen' }
+      // White borders and a short label in each cell, so the map never relies on colour alone.
+      const cells = g.cells
+        .filter((c) => c.phase)
+        .map((c) => `\\filldraw[fill=${colors.name(PHASE_COLORS[c.phase!])}, draw=white, line width=1pt] (axis cs:${c.col},${c.row}) rectangle (axis cs:${c.col + 1},${c.row + 1});\n\\node[text=white, font=\\footnotesize] at (axis cs:${c.col + 0.5},${c.row + 0.5}) {${short[c.phase!]}${c.runIds.length > 1 ? ` $\\times$${c.runIds.length}` : ''}};`)
       body = `\\begin{axis}[${keys.join(',\n  ')}]\n${legend.join('\n')}\n${cells.join('\n')}\n\\end{axis}`
       break
     }

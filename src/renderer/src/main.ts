@@ -9,5 +9,6 @@ import './assets/library.css'
 import './assets/forms.css'
 import './assets/run-view.css'
 import './assets/sweeps.css'
+import './assets/export.css'
 
 createApp(App).use(createPinia()).use(router).mount('#app')

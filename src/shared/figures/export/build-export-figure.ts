@@ -6,6 +6,8 @@ import { LabError } from '../../lab-error'
 import { num } from '../../format-number'
 import type { CurveInput } from '../builders'
 import { metricGroups, overlaidCharts, smallMultiples, type ClockRun } from '../clock-plot'
+import type { FourierSummary } from '../../analysis-types'
+import { spectrumStats } from '../fourier-concentration'
 import { frequencyStepsFigure, spectrumFigure } from '../fourier-figures'
 import { buildHeatmapFigure, heatmapOrder } from '../heatmap-figure'
 import { seriesColor } from '../palette'
@@ -107,11 +109,19 @@ async function fourier(call: Invoke, request: ParsedExportRequest): Promise<Expo
   const runId = request.runs[0]
   const analysis = await call('analysis:run', { runId, step: request.step })
   if (!analysis.fourier) throw new LabError(`run ${runId} has no token axis, so it has no Fourier view (embed-mlp and transformer-1l runs do)`)
-  const view = request.view === 'neurons' ? 'embedding' : request.view
-  const summary = analysis.fourier[view]
+  const title = `#${runId} ${VIEW_LABEL[request.view]}: power per frequency at step ${analysis.step}`
+  if (request.view === 'neurons') {
+    // The neurons' spectrum is a column of frequency × step, as the Fourier view draws it.
+    const table = await call('analysis:frequency-steps', { runId, view: 'neurons' })
+    const j = table.steps.indexOf(analysis.step)
+    if (j < 0) throw new LabError(`run ${runId} has no snapshot at step ${analysis.step}`)
+    const share = table.share.map((row) => row[j])
+    const { keyFrequencies } = spectrumStats(table.frequencies, share)
+    return { figure: { kind: 'bar', figure: spectrumFigure({ frequencies: table.frequencies, share, keyFrequencies } as FourierSummary, title) }, runIds: [runId] }
+  }
+  const summary = analysis.fourier[request.view]
   if (!summary) throw new LabError(`run ${runId} has no ${request.view} view (W_out·W_U exists for transformer-1l runs)`)
-  const figure = spectrumFigure(summary, `#${runId} ${VIEW_LABEL[view]}: power per frequency at step ${num(analysis.step)}`)
-  return { figure: { kind: 'bar', figure }, runIds: [runId] }
+  return { figure: { kind: 'bar', figure: spectrumFigure(summary, title) }, runIds: [runId] }
 }
 
 async function fourierTime(call: Invoke, request: ParsedExportRequest): Promise<ExportFigure> {
@@ -131,7 +141,10 @@ async function sweepFigure(call: Invoke, request: ParsedExportRequest): Promise<
     if (!grid) throw new LabError(`sweep ${sweepId} has no swept keys to map`)
     return { figure: { kind: 'phase', title: `${report.name}: phases over ${detail.axes.slice(0, 2).map((a) => a.key).join(' × ')}`, grid }, runIds, sweepId }
   }
-  const fits = report.fits.filter((f) => (!request.clock || f.clock === request.clock) && (!request.key || f.key === request.key))
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
+  const fits = report.fits.filter(
+    (f) => (!request.clock || f.clock === request.clock) && (!request.key || f.key === request.key) && Object.entries(request.fixed ?? {}).every(([k, v]) => same(f.fixed[k], v)),
+  )
   const fit = fits.find((f) => f.fit) ?? fits[0]
   if (!fit) {
     const have = report.fits.map(fitLabel).join('; ') || 'none (no clock fired in enough runs)'

@@ -21,6 +21,7 @@ export function exportCommand(request: ParsedExportRequest, style: { preset?: st
   if (request.view !== 'embedding') a.push('--view', request.view)
   if (request.clock) a.push('--clock', request.clock)
   if (request.key) a.push('--key', request.key)
+  for (const [k, v] of Object.entries(request.fixed ?? {})) a.push('--fixed', `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
   if (style.preset) a.push('--style', style.preset)
   const o = style.overrides ?? {}
   if (o.width !== undefined) a.push('--width', `${o.width}mm`)

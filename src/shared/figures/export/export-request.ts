@@ -45,6 +45,8 @@ export const exportRequestSchema = z
     /** Sweep: which fit (clock and swept key); absent = the first fit that has a line. */
     clock: z.string().optional(),
     key: z.string().optional(),
+    /** Sweep: the values the fit holds fixed (one fit per combination of the other keys). */
+    fixed: z.record(z.string(), z.unknown()).optional(),
   })
   .strict()
   .superRefine((r, ctx) => {

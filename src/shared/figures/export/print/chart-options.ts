@@ -128,7 +128,7 @@ export function scalingOption(figure: ScalingFigure, look: PrintLook) {
   return {
     ...pageOption(look),
     grid,
-    legend: legendOption(look, names, grid),
+    legend: { ...legendOption(look, names, grid), icon: undefined, data: names.map((name) => ({ name, icon: name === 'runs' || name === 'never fired' ? 'circle' : undefined })) },
     xAxis: printAxis(look, { name: style.xLabel ?? figure.x.label, log: style.logX ?? figure.x.scale === 'log', min: figure.x.min, max: figure.x.max, nameGap: xNameGap(look) }),
     yAxis: printAxis(look, { name: style.yLabel ?? figure.y.label, log: style.logY ?? figure.y.scale === 'log', min: figure.y.min, max: figure.y.max, nameGap: yGap }),
     series: [
@@ -139,13 +139,15 @@ export function scalingOption(figure: ScalingFigure, look: PrintLook) {
   }
 }
 
+const PHASE_LABEL: Record<string, string> = { 'no fit': 'no fit', memorized: 'memorized', grokked: 'grokked', 'generalized without delay': 'no delay' }
 const SHORT: Record<string, string> = { 'no fit': 'none', memorized: 'mem', grokked: 'grok', 'generalized without delay': 'gen' }
 
 /** The phase map: a cell per grid point, coloured and labelled by its runs' majority phase. */
 export function phaseOption(grid: PhaseGrid, look: PrintLook) {
   const { style } = look
   const rows = grid.rows.map((r) => (grid.rowKey ? num(r) : ''))
-  const box = plotBox(look, { yMin: 0, yMax: 0, legend: [...PHASES], categoryY: rows })
+  const box = plotBox(look, { yMin: 0, yMax: 0, legend: [], categoryY: rows })
+  if (style.legend !== 'none') box.grid.right += Math.max(...PHASES.map((p) => PHASE_LABEL[p].length)) * style.fontSize * 0.55 + style.fontSize * 2
   const data = grid.cells.filter((c) => c.phase).map((c) => ({ value: [c.col, c.row, PHASES.indexOf(c.phase!)], label: { formatter: `${SHORT[c.phase!]}${c.runIds.length > 1 ? ` ×${c.runIds.length}` : ''}` } }))
   return {
     ...pageOption(look),
@@ -155,10 +157,11 @@ export function phaseOption(grid: PhaseGrid, look: PrintLook) {
     visualMap: {
       type: 'piecewise',
       categories: PHASES.map((_, i) => i),
-      pieces: PHASES.map((p, i) => ({ value: i, label: p, color: PHASE_COLORS[p] })),
-      orient: 'horizontal',
-      ...(style.legend === 'bottom' ? { bottom: style.fontSize * 0.3 } : { top: style.fontSize * (0.4 + titleLines(look) * 1.4 + (look.title ? 0.3 : 0)) }),
-      left: 'center',
+      pieces: PHASES.map((p, i) => ({ value: i, label: PHASE_LABEL[p], color: PHASE_COLORS[p] })),
+      // Beside the map: four phases in a row would not fit a column's width.
+      orient: 'vertical',
+      right: style.fontSize * 0.4,
+      top: 'middle',
       show: style.legend !== 'none',
       itemWidth: style.fontSize,
       itemHeight: style.fontSize,

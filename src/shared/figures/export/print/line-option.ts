@@ -2,7 +2,7 @@
 // clock markers with their steps, axes as the figure (or the style) says.
 import { num } from '../../../format-number'
 import { drawable, yExtent, type FigureSeries, type LineDash, type LineFigure } from '../../line-figure'
-import { INK, legendOption, legendRoom, pageOption, printAxis, tickWidth, titleLines, topMargin, bottomMargin, xNameGap, yNameGap, type PrintLook } from './print-look'
+import { INK, inkOf, legendOption, legendRoom, pageOption, printAxis, tickWidth, titleLines, topMargin, bottomMargin, xNameGap, yNameGap, type PrintLook } from './print-look'
 
 const DASH: Record<LineDash, 'solid' | 'dashed' | 'dotted'> = { solid: 'solid', dashed: 'dashed', dotted: 'dotted' }
 
@@ -16,12 +16,15 @@ function points(s: FigureSeries, log: boolean): [number, number | null][] {
 const legendNames = (figures: LineFigure[]) => [...new Set(figures.flatMap((f) => f.series.map((s) => s.legend ?? s.name)))]
 
 /** Markers at one step share a label; labels alternate sides so near clocks stay readable. */
-function markLine(figure: LineFigure, look: PrintLook) {
+function markLine(figure: LineFigure, look: PrintLook, room: number) {
   const fs = look.style.fontSize
   const labelled = new Map<number, string[]>()
   for (const m of [...figure.markers].sort((a, b) => a.x - b.x)) labelled.set(m.x, [...(labelled.get(m.x) ?? []), m.label])
   const xs = [...labelled.keys()]
   const { lo, hi } = xRange(figure)
+  // Labels run along their lines: in a short plot they get smaller rather than cross the axis.
+  const longest = Math.max(1, ...[...labelled].map(([x, names]) => `${names.join(' · ')} ${num(x)}`.length))
+  const labelSize = Math.max(fs * 0.5, Math.min(fs * 0.8, room / (longest * 0.6)))
   const shown = new Set<number>()
   const data = [...figure.markers]
     .sort((a, b) => a.x - b.x)
@@ -37,8 +40,8 @@ function markLine(figure: LineFigure, look: PrintLook) {
           // Near the left edge a label left of its line would cover the y tick labels.
           position: xs.indexOf(m.x) % 2 === 0 && m.x - lo > 0.12 * (hi - lo) ? ('insideEndTop' as const) : ('insideEndBottom' as const),
           formatter: `${labelled.get(m.x)!.join(' · ')} ${num(m.x)}`,
-          color: m.color,
-          fontSize: fs * 0.8,
+          color: inkOf(m.color),
+          fontSize: labelSize,
           fontFamily: look.style.fontFamily,
           textBorderColor: INK.halo,
           textBorderWidth: 2,
@@ -86,7 +89,7 @@ function panelParts(figure: LineFigure, look: PrintLook, index: number, box: Box
     lineStyle: { color: s.color, width: style.lineWidth, type: DASH[s.dash ?? 'solid'] },
     itemStyle: { color: s.color },
   }))
-  series.push({ id: `${index}:markers`, name: '', type: 'line', xAxisIndex: index, yAxisIndex: index, data: [], markLine: markLine(figure, look) } as never)
+  series.push({ id: `${index}:markers`, name: '', type: 'line', xAxisIndex: index, yAxisIndex: index, data: [], markLine: markLine(figure, look, box.height * 0.92) } as never)
   return {
     grid: { left: box.left, top: box.top, width: box.width, height: box.height, outerBoundsMode: 'none' as const },
     xAxis: { ...printAxis(look, { name: style.xLabel ?? figure.x.label, log: logX, min: figure.x.min, max: figure.x.max, nameGap: xNameGap(look), showName: names.x }), gridIndex: index },

@@ -64,9 +64,24 @@ export function bottomMargin(look: PrintLook): number {
 
 /** Width in points of the widest tick label of a value range (for the y axis name's gap). */
 export function tickWidth(look: PrintLook, min: number, max: number): number {
-  const samples = [min, max, (min + max) / 2, min / 2, max / 2]
-  const chars = Math.max(1, ...samples.map((v) => tickText(look.style, v).length))
-  return chars * look.style.fontSize * 0.62
+  const chars = Math.max(1, ...niceTicks(min, max).map((v) => tickText(look.style, v).length))
+  return chars * look.style.fontSize * 0.9 * 0.62
+}
+
+/** About five round values over [min, max], as an axis would label it (1, 2 or 5 times a power of ten apart). */
+function niceTicks(min: number, max: number): number[] {
+  if (!Number.isFinite(min) || !Number.isFinite(max) || max <= min) return [min, max].filter(Number.isFinite)
+  const raw = (max - min) / 5
+  const base = 10 ** Math.floor(Math.log10(raw))
+  const step = [1, 2, 5, 10].map((k) => k * base).find((s) => s >= raw) ?? 10 * base
+  const out: number[] = []
+  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9 && out.length < 12; v += step) out.push(Number(v.toPrecision(12)))
+  return out
+}
+
+/** A colour dark enough for text on white: Okabe–Ito's yellow is a fine line but unreadable as a label. */
+export function inkOf(color: string): string {
+  return color.toUpperCase() === '#F0E442' ? '#8F8500' : color
 }
 
 export function titleOption(look: PrintLook) {
