@@ -37,6 +37,7 @@ test('export a clock plot from the app: preview, style, and the same SVG as the 
 
   const [svgDownload] = await Promise.all([page.waitForEvent('download'), dialog.getByTestId('export-svg').click()])
   const fromApp = fs.readFileSync(await svgDownload.path())
+  fs.writeFileSync(testInfo.outputPath('from-app.svg'), fromApp)
   expect(svgDownload.suggestedFilename()).toBe(`curves-${runId}.svg`)
   const svg = fromApp.toString('utf8')
   expect(svg).toMatch(/^<svg width="120mm" height="60mm"/)

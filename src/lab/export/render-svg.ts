@@ -24,7 +24,7 @@ export function renderSvg(figure: Figure, style: FigureStyle): RenderedSvg {
     chart.setOption(printOption(figure, look, image) as echarts.EChartsOption)
     // Hard cell edges: a viewer would otherwise blur the enlarged raster.
     const svg = chart.renderToSVGString().replace(/<image /g, '<image preserveAspectRatio="none" image-rendering="optimizeSpeed" style="image-rendering:pixelated" ')
-    return { svg, look }
+    return { svg: stableIds(svg), look }
   } finally {
     chart.dispose()
   }
@@ -34,4 +34,23 @@ export function renderSvg(figure: Figure, style: FigureStyle): RenderedSvg {
 export function svgFile(rendered: RenderedSvg): string {
   const { style } = rendered.look
   return rendered.svg.replace(/^<svg width="[^"]*" height="[^"]*"/, `<svg width="${style.width}mm" height="${style.height}mm"`)
+}
+
+/**
+ * ECharts names the SVG's CSS classes (and gradient/clip ids) from process-wide counters, so the
+ * same figure would differ between a long-running server and a fresh CLI; numbered in order of
+ * first use, one figure gives one file wherever it is made.
+ */
+export function stableIds(svg: string): string {
+  const names = new Map<string, string>()
+  // zr2-cls-8 (classes), zr2-c0 (clip paths), zr2-g1 (gradients): the instance number and the
+  // counter change, the kind stays.
+  return svg.replace(/zr\d+-([a-z]+-)?([a-z]*)\d+/g, (id, dashed: string | undefined, plain: string) => {
+    let n = names.get(id)
+    if (!n) {
+      n = `zr-${dashed ?? ''}${plain}${names.size}`
+      names.set(id, n)
+    }
+    return n
+  })
 }
