@@ -12,6 +12,7 @@ import { exportWeightsCommand, importCommand } from './commands/import-export'
 import { deleteCommand, runsCommand, showCommand } from './commands/library'
 import { resumeCommand, trainCommand } from './commands/train'
 import { serveCommand } from './commands/serve'
+import { checkCommand, recoverCommand } from './commands/check-recover'
 import { exportCommand, styleSaveCommand, stylesCommand, type StyleFlags } from './commands/export-figure'
 import { EXPORT_FIGURE_HELP, EXPORT_FIGURES, EXPORT_FORMATS, FOURIER_VIEWS } from '../shared/figures/export/export-request'
 import { FONT_FAMILIES, LEGEND_POSITIONS, TICK_FORMATS } from '../shared/figures/export/figure-style'
@@ -219,6 +220,19 @@ function buildProgram(setExit: (code: number) => void): Command {
   })
   program.command('styles').description('list the figure styles, built-in and saved').addOption(db()).addOption(json()).action(async (opts) => setExit(await stylesCommand(opts)))
   program
+    .command('check')
+    .description("check the library: SQLite's integrity check, orphan rows, runs marked running without a live worker (exit 1 when damaged)")
+    .addOption(db())
+    .addOption(json())
+    .action((opts) => setExit(checkCommand(opts)))
+  program
+    .command('recover')
+    .description('salvage every readable run of a damaged library into a new one, and say what was saved and what was lost')
+    .requiredOption('--out <file>', 'the new library to write (must not exist)')
+    .addOption(db())
+    .addOption(json())
+    .action((opts) => setExit(recoverCommand(opts)))
+  program
     .command('bench')
     .description('time training steps per backend and model beside the PyTorch reference, and the run library')
     .option('--backend <name>', 'only this backend (repeatable; slow backends run only when named)', collect)
@@ -246,6 +260,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (isLabError(e)) {
       console.error(`grokking-lab: ${e.message}`)
+      return 2
+    }
+    // A damaged page can surface in any query: say what it means and the way out.
+    if ((e as { code?: string })?.code === 'SQLITE_CORRUPT' || /malformed/.test(String((e as Error)?.message))) {
+      console.error(`grokking-lab: the run library is damaged (${(e as Error).message}); see what is wrong with \`grokking-lab check\`, and save every intact run with \`grokking-lab recover --out NEW.sqlite\` (both take --db)`)
       return 2
     }
     console.error(`grokking-lab: ${(e as Error)?.message ?? e}`)

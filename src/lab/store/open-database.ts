@@ -75,10 +75,27 @@ function checkExistingFile(file: string): void {
 function ensureWritableFolder(file: string): void {
   const dir = path.dirname(path.resolve(file))
   try {
-    fs.mkdirSync(dir, { recursive: true })
+    makeFolders(dir)
     fs.accessSync(dir, fs.constants.W_OK)
   } catch (e) {
     const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message
     throw new LabError(`cannot create a run library at ${file} (${reason}); pass a writable --db path or set GROKKING_LAB_DB`)
   }
+}
+
+/**
+ * mkdir -p one level at a time from the nearest existing folder. Node's recursive mkdir loops for
+ * ever under /proc (each mkdir answers ENOENT there), so the levels are made, and checked, here.
+ */
+export function makeFolders(dir: string): void {
+  const missing: string[] = []
+  let at = dir
+  while (!fs.existsSync(at)) {
+    missing.unshift(at)
+    const up = path.dirname(at)
+    if (up === at) break
+    at = up
+  }
+  if (!fs.statSync(at).isDirectory()) throw Object.assign(new Error(`${at} is not a folder`), { code: 'ENOTDIR' })
+  for (const level of missing) fs.mkdirSync(level)
 }
