@@ -64,4 +64,5 @@ export type TrainingEvent =
   | { type: 'tick'; runId: number; step: number; totalSteps: number; stepsPerSecond: number }
   | { type: 'eval'; runId: number; step: number; totalSteps: number; metrics: Record<string, number> }
   | { type: 'finished'; runId: number; status: RunStatus; step: number; msPerStep: number }
-  | { type: 'failed'; runId: number; message: string }
+  /** `interrupted`: stopped by the machine (a full disk) at its last checkpoint, resumable. */
+  | { type: 'failed'; runId: number; message: string; interrupted?: boolean }

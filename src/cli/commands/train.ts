@@ -57,8 +57,12 @@ export async function resumeCommand(runArg: string, options: { backend?: string;
 async function trainInWorker(dbPath: string, runId: number, backend: string, resume: boolean, json: boolean): Promise<number> {
   const view = createProgressView({ json, tty: Boolean(process.stdout.isTTY) })
   let failure: string | undefined
+  let interrupted = false
   const handle = startTraining({ dbPath, runId, backend: backend as BackendName | 'auto', resume }, (e: TrainingEvent) => {
-    if (e.type === 'failed') failure = e.message
+    if (e.type === 'failed') {
+      failure = e.message
+      interrupted = e.interrupted === true
+    }
     view.onEvent(e)
   })
   let interrupts = 0
@@ -75,7 +79,7 @@ async function trainInWorker(dbPath: string, runId: number, backend: string, res
   const exit = await handle.done
   process.off('SIGINT', onSigint)
   view.stop()
-  if (failure !== undefined) throw new LabError(`run ${runId} failed: ${failure}`)
+  if (failure !== undefined) throw new LabError(interrupted ? failure : `run ${runId} failed: ${failure}`)
   if (exit.last?.type !== 'finished') {
     throw new Error(`the training worker exited (${exit.signal ?? `code ${exit.exitCode}`}) before finishing run ${runId}; ` +
       `'grokking-lab resume ${runId}' continues it.\n${exit.stderr.trim()}`)

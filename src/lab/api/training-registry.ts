@@ -65,7 +65,7 @@ export class TrainingRegistry {
         return
       case 'failed':
         this.end(e.runId)
-        this.emit('run:ended', { runId: e.runId, status: 'failed', step: entry?.step ?? 0, error: e.message, clocks: null })
+        this.emit('run:ended', { runId: e.runId, status: e.interrupted ? 'interrupted' : 'failed', step: entry?.step ?? 0, error: e.message, clocks: null })
     }
   }
 

@@ -5,6 +5,7 @@ import { computeClocks } from '../analysis/clocks'
 import { progressMeasuresBlocker, recordProgressMeasures } from '../analysis/run-progress-measures'
 import type { RunStore } from '../store/run-store'
 import type { Checkpoint, Trainer, TrainerCallbacks, TrainOutcome } from '../training/trainer'
+import { isStorageFull, storageFullMessage } from '../store/storage-full'
 
 /** Readies a library run for training: its config, the checkpoint to resume from, and the rows after it removed. */
 export function openRun(store: RunStore, runId: number, resume: boolean, backend: ActiveBackend) {
@@ -63,8 +64,25 @@ export async function closeRun(store: RunStore, runId: number, outcome: TrainOut
   emit({ type: 'finished', runId, status, step: outcome.step, msPerStep: outcome.msPerStep })
 }
 
-/** Marks a run failed with the error's message and reports it. */
+/** Marks a run failed with the error's message and reports it; a full disk interrupts it instead. */
 export function failRun(store: RunStore, runId: number, stepsDone: number, e: unknown, emit: (e: TrainingEvent) => void): void {
+  if (isStorageFull(e)) {
+    // The checkpoint is where resume starts; rows past it are dropped when it does.
+    let step = 0
+    try {
+      step = store.checkpointStep(runId) ?? 0
+    } catch {
+      // Unreadable too: resume starts from the beginning.
+    }
+    const message = storageFullMessage(e, store.path, runId, step)
+    try {
+      store.finishRun(runId, 'interrupted', { stepsDone: step, error: message })
+    } catch {
+      // No room even for the status: the next open marks a run without a live worker interrupted.
+    }
+    emit({ type: 'failed', runId, message, interrupted: true })
+    return
+  }
   const message = isLabError(e) ? e.message : String((e as Error)?.stack ?? e)
   try {
     store.finishRun(runId, 'failed', { stepsDone, error: message })
