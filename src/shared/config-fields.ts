@@ -58,6 +58,13 @@ const DESCRIPTIONS: Record<Key, Described> = {
     help: "auto: embed-MLP and transformer-1L train on the fast path where one applies (same maths, hand-written backward); off: always tfjs autodiff.",
     models: TOKEN_MODELS,
   },
+  pairs: { group: 'task', help: 'ordered: every pair (a, b); unordered: only a ≤ b (Musat 2025; commutative ops, gm-two-layer).', tasks: ['modular'], models: ['gm-two-layer'] },
+  activation: { group: 'model', help: 'σ of gm-two-layer, Ŷ = σ(XE)W: relu or quadratic.', models: ['gm-two-layer'] },
+  dynamics: {
+    group: 'optimizer',
+    help: 'gm-two-layer: real trains E and W; predicted simulates Eq. 20 (W in closed form each step, E ← E + lr·ΔE, wd = the ridge λ).',
+    models: ['gm-two-layer'],
+  },
 }
 
 // Just enough of zod 4's definition objects to read types, bounds and defaults off the schema.

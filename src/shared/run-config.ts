@@ -6,7 +6,7 @@ import { LabError } from './lab-error'
 export const MODULAR_OPS = ['add', 'sub', 'mul', 'div', 'sq_sum', 'quad'] as const
 export type ModularOp = (typeof MODULAR_OPS)[number]
 
-export const MODEL_KINDS = ['embed-mlp', 'transformer-1l', 'deep-linear', 'diagonal-linear', 'matrix-factorization', 'two-layer-relu'] as const
+export const MODEL_KINDS = ['embed-mlp', 'transformer-1l', 'deep-linear', 'diagonal-linear', 'matrix-factorization', 'two-layer-relu', 'gm-two-layer'] as const
 export type ModelKind = (typeof MODEL_KINDS)[number]
 
 /** Models whose weights `grokking-lab import` reads (TransformerLens names for the transformer). */
@@ -18,7 +18,7 @@ export type TaskKind = (typeof TASKS)[number]
 
 /** Which models can train which task (SCIENCE.md "Tasks" and "Models"). */
 export const TASK_MODELS: Record<TaskKind, ModelKind[]> = {
-  modular: ['embed-mlp', 'transformer-1l', 'deep-linear'],
+  modular: ['embed-mlp', 'transformer-1l', 'deep-linear', 'gm-two-layer'],
   'sparse-linear': ['diagonal-linear'],
   'matrix-completion': ['matrix-factorization'],
   'low-rank-teacher': ['deep-linear'],
@@ -91,6 +91,15 @@ export const runConfigSchema = z
      * uses tfjs autodiff.
      */
     fast_path: z.enum(['auto', 'off']).default('auto'),
+    /** Modular pairs: every ordered (a, b), or only a ≤ b (Musat 2025; commutative ops, gm-two-layer). */
+    pairs: z.enum(['ordered', 'unordered']).default('ordered'),
+    /** Hidden activation of gm-two-layer: σ in Ŷ = σ(XE)W. */
+    activation: z.enum(['relu', 'quadratic']).default('relu'),
+    /**
+     * gm-two-layer: 'real' trains E and W by the optimizer; 'predicted' simulates Musat's Eq. 20
+     * (W at its closed form every step, E ← E + lr·ΔE; wd sets the ridge λ, 0 = the zero-loss limit).
+     */
+    dynamics: z.enum(['real', 'predicted']).default('real'),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -108,6 +117,18 @@ export const runConfigSchema = z
     }
     if (c.model === 'transformer-1l' && c.d % c.heads !== 0) {
       ctx.addIssue({ code: 'custom', path: ['heads'], message: `d (${c.d}) must be divisible by heads (${c.heads})` })
+    }
+    if (c.pairs === 'unordered' && c.model !== 'gm-two-layer') {
+      ctx.addIssue({ code: 'custom', path: ['pairs'], message: `pairs=unordered is implemented for gm-two-layer only, not ${c.model}` })
+    }
+    if (c.pairs === 'unordered' && !['add', 'mul', 'sq_sum', 'quad'].includes(c.op)) {
+      ctx.addIssue({ code: 'custom', path: ['pairs'], message: `pairs=unordered needs a commutative op (add, mul, sq_sum, quad), not ${c.op}` })
+    }
+    if (c.activation !== 'relu' && c.model !== 'gm-two-layer') {
+      ctx.addIssue({ code: 'custom', path: ['activation'], message: `activation=${c.activation} is implemented for gm-two-layer only, not ${c.model}` })
+    }
+    if (c.dynamics === 'predicted' && (c.model !== 'gm-two-layer' || c.optimizer !== 'sgd' || c.momentum !== 0 || c.warmup !== 0)) {
+      ctx.addIssue({ code: 'custom', path: ['dynamics'], message: 'dynamics=predicted needs model gm-two-layer with optimizer sgd, momentum 0 and warmup 0 (each step is E ← E + lr·ΔE)' })
     }
     if (c.task === 'modular' && c.op === 'div' && !isPrime(c.p)) {
       ctx.addIssue({ code: 'custom', path: ['p'], message: `op div needs a prime p so every b ≠ 0 has an inverse; ${c.p} is not prime` })

@@ -38,6 +38,11 @@ export function tokenViews(config: RunConfig, tensors: TensorData[]): TokenViews
       unembed: transpose(tensorMatrix(tensors, 'W_out')),
     }
   }
+  if (config.model === 'gm-two-layer') {
+    // Ŷ = σ(XE)W: E's columns are the neurons' input weights over tokens, W's columns the readout per answer.
+    const E = tensorMatrix(tensors, 'E')
+    return { embedding: E, neurons: E, unembed: transpose(tensorMatrix(tensors, 'W')) }
+  }
   const embedding = tensorMatrix(tensors, 'embed.W_E', p)
   const unembed = tensorMatrix(tensors, 'unembed.W_U', d, p)
   return {

@@ -56,9 +56,32 @@ export function hidden(d: GmData, e: ArrayLike<number>, width: number, act: GmAc
 /** G = HHᵀ + λI [n, n] (both halves filled). */
 function gram(h: Float64Array, n: number, width: number, lambda: number): Float64Array {
   const g = new Float64Array(n * n)
+  // Four rows j per pass reuse each load of row i: the solve's cost is mostly this product.
   for (let i = 0; i < n; i++) {
     const hi = i * width
-    for (let j = 0; j <= i; j++) {
+    let j = 0
+    for (; j + 3 <= i; j += 4) {
+      const h0 = j * width
+      const h1 = h0 + width
+      const h2 = h1 + width
+      const h3 = h2 + width
+      let s0 = 0
+      let s1 = 0
+      let s2 = 0
+      let s3 = 0
+      for (let k = 0; k < width; k++) {
+        const v = h[hi + k]
+        s0 += v * h[h0 + k]
+        s1 += v * h[h1 + k]
+        s2 += v * h[h2 + k]
+        s3 += v * h[h3 + k]
+      }
+      g[i * n + j] = g[j * n + i] = s0
+      g[i * n + j + 1] = g[(j + 1) * n + i] = s1
+      g[i * n + j + 2] = g[(j + 2) * n + i] = s2
+      g[i * n + j + 3] = g[(j + 3) * n + i] = s3
+    }
+    for (; j <= i; j++) {
       const hj = j * width
       let s = 0
       for (let k = 0; k < width; k++) s += h[hi + k] * h[hj + k]

@@ -1,5 +1,6 @@
 import type { ModelKind, RunConfig } from '../../shared/run-config'
 import { createParams, initialValues, type ParamSpec } from '../models/model'
+import { GM_SYSTEMS } from './gm-systems'
 import { LINEAR_SYSTEMS } from './linear-systems'
 import { modelSpecs } from '../models/model-registry'
 import { createModularSystem, type BatchSlot } from './modular-system'
@@ -14,6 +15,7 @@ const BY_MODEL: Partial<Record<ModelKind, SystemKind>> = {
   'transformer-1l': MODULAR,
   ...LINEAR_SYSTEMS,
   ...REGRESSION_SYSTEMS,
+  ...GM_SYSTEMS,
 }
 
 /** The system a config describes; the schema has already checked that its model fits its task. */
