@@ -17,19 +17,24 @@ export function readTheme(el: Element): ChartTheme {
   return { text: get('--text', '#e3e6eb'), muted: get('--muted', '#8d95a3'), line: get('--line', '#2c3038'), panel: get('--panel', '#1c1f25') }
 }
 
-type Point = [number, number | null]
+/** One point as ECharts takes it; y is null where the scale cannot draw it (≤ 0 on a log axis). */
+export type Point = [number, number | null]
 const MARKERS_ID = '__markers'
-/** The plot area's inset in px, for reading the visible x window off the grid. */
+/** The plot area's inset in px, for reading the visible window off the grid. */
 export const GRID_LEFT = 64
 export const GRID_RIGHT = 18
+export const GRID_TOP = 34
+export const GRID_BOTTOM = 40
 
 /**
  * Series data in ECharts' [x, y] form, kept per series id. Live curves only grow (new points are
  * appended to the same arrays), so an update converts only the new points instead of the whole
- * curve: that is what keeps a live redraw far under a frame's budget.
+ * curve; and it remembers how much of each curve the chart holds, so that a live update can hand
+ * ECharts only the new points (`appended`) instead of a whole option to merge and lay out again.
  */
 export class SeriesDataCache {
   private entries = new Map<string, { steps: number[]; values: number[]; scale: string; data: Point[] }>()
+  private shown = new Map<string, { steps: number[]; values: number[]; scale: string; count: number }>()
 
   data(series: FigureSeries, scale: FigureAxis['scale']): Point[] {
     const cached = this.entries.get(series.id)
@@ -46,10 +51,51 @@ export class SeriesDataCache {
     return entry.data
   }
 
+  /** Records that the chart now holds every point of the figure's series (after a setOption or appendData). */
+  markShown(figure: LineFigure): void {
+    this.shown.clear()
+    for (const s of figure.series) this.shown.set(s.id, { steps: s.steps, values: s.values, scale: figure.y.scale, count: this.data(s, figure.y.scale).length })
+  }
+
+  /** How many points the chart was last handed, over all series. */
+  shownPoints(): number {
+    let n = 0
+    for (const held of this.shown.values()) n += held.count
+    return n
+  }
+
+  /**
+   * The points each series gained since `markShown`, by series id; null when a series is new, was
+   * replaced or shrank, or the scale changed: then only a full update is right.
+   */
+  appended(figure: LineFigure): { id: string; data: Point[] }[] | null {
+    if (figure.series.length !== this.shown.size) return null
+    const out: { id: string; data: Point[] }[] = []
+    for (const s of figure.series) {
+      const held = this.shown.get(s.id)
+      if (!held || held.steps !== s.steps || held.values !== s.values || held.scale !== figure.y.scale) return null
+      const data = this.data(s, figure.y.scale)
+      if (data.length < held.count) return null
+      out.push({ id: s.id, data: data.slice(held.count) })
+    }
+    return out
+  }
+
   /** Forgets series that left the figure. */
   keep(ids: Set<string>): void {
     for (const id of this.entries.keys()) if (!ids.has(id)) this.entries.delete(id)
   }
+}
+
+/** Whether every point lies inside the axes' current extents ([min, max] each), so appending it needs no new axes. */
+export function insideExtents(points: readonly { data: Point[] }[], x: [number, number], y: [number, number]): boolean {
+  const within = (v: number, [lo, hi]: [number, number]) => {
+    const slack = Math.abs(hi - lo) * 1e-9
+    return v >= Math.min(lo, hi) - slack && v <= Math.max(lo, hi) + slack
+  }
+  if (![...x, ...y].every(Number.isFinite)) return false
+  for (const tail of points) for (const [px, py] of tail.data) if (!within(px, x) || (py !== null && !within(py, y))) return false
+  return true
 }
 
 /** What must match for an update to send only new data rather than the whole option. */
@@ -82,11 +128,15 @@ function axis(a: FigureAxis, theme: ChartTheme, position: 'x' | 'y') {
   }
 }
 
+/** The canvas layer of the curves: above the axes, labels and markers, so a live append repaints only it. */
+export const CURVE_ZLEVEL = 1
+
 function seriesOption(s: FigureSeries, data: Point[]): LineSeriesOption {
   return {
     id: s.id,
     name: s.legend ?? s.name,
     type: 'line',
+    zlevel: CURVE_ZLEVEL,
     data,
     showSymbol: false,
     symbol: 'circle',
@@ -141,14 +191,25 @@ function markerSeries(figure: LineFigure, theme: ChartTheme): LineSeriesOption {
   }
 }
 
+// A scrolling legend lays out its pager on every update; a few entries fit on one line without it.
+const PLAIN_LEGEND_MAX = 4
+
+function legendOption(figure: LineFigure, theme: ChartTheme) {
+  const data = [...new Set(figure.series.map((s) => s.legend ?? s.name))]
+  return { top: 4, left: 60, data, textStyle: { color: theme.text }, inactiveColor: theme.line, type: data.length > PLAIN_LEGEND_MAX ? ('scroll' as const) : ('plain' as const), pageTextStyle: { color: theme.muted } }
+}
+
 /** The whole ECharts option of a figure. */
 export function fullOption(figure: LineFigure, theme: ChartTheme, cache: SeriesDataCache): LineChartOption {
   cache.keep(new Set(figure.series.map((s) => s.id)))
   return {
     animation: false,
     textStyle: { color: theme.text, fontFamily: 'inherit' },
-    grid: { left: GRID_LEFT, right: GRID_RIGHT, top: 34, bottom: 40 },
-    legend: { top: 4, left: 60, data: [...new Set(figure.series.map((s) => s.legend ?? s.name))], textStyle: { color: theme.text }, inactiveColor: theme.line, type: 'scroll', pageTextStyle: { color: theme.muted } },
+    // The plot area is exactly these insets: ECharts' default ('auto') would first lay out every
+    // axis label to shrink the grid to fit, a second axis build on each update, and the insets
+    // would no longer say where the plot area is.
+    grid: { left: GRID_LEFT, right: GRID_RIGHT, top: GRID_TOP, bottom: GRID_BOTTOM, outerBoundsMode: 'none' },
+    legend: legendOption(figure, theme),
     tooltip: {
       trigger: 'axis',
       // Inside the chart's own element: otherwise every redraw asks the browser for the element's
