@@ -1,13 +1,12 @@
 // Scrubbing the weight heatmap in Debian's Chromium: a run whose W_out is 512 × 128 (hidden 512,
 // p 128), every snapshot loaded, then the step slider moved one snapshot at a time. For
 // `grokking-lab bench --ui`; the goal (every step well under a 16 ms frame) is read here, not asserted.
-import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
 import { summarize } from '../src/lab/bench/stats'
+import { serve } from './serve'
 
 type Summary = ReturnType<typeof summarize>
 
@@ -20,8 +19,6 @@ type BenchWindow = {
   requestAnimationFrame(cb: (t: number) => void): number
   performance: { now(): number }
 }
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
 export interface HeatmapBenchReport {
   rows: number
@@ -41,24 +38,8 @@ export interface HeatmapBenchReport {
 export async function runHeatmapBench(opts: { say?: (line: string) => void } = {}): Promise<HeatmapBenchReport> {
   const say = opts.say ?? (() => {})
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grokking-lab-heatmap-bench-'))
-  const child = spawn(process.execPath, [path.join(root, 'bin', 'grokking-lab.mjs'), 'serve', '--port', '0', '--db', path.join(dir, 'library.sqlite')], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  const url = await new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString()
-      const match = /https?:\/\/\S+token=\S+/.exec(output)
-      if (match) resolve(match[0])
-    }
-    child.stdout!.on('data', onData)
-    child.stderr!.on('data', onData)
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)))
-  })
-  const token = new URL(url).searchParams.get('token')!
-  const api = async <T>(method: string, route: string, body?: unknown): Promise<T> => {
-    const r = await fetch(new URL(route, url), { method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
-    if (!r.ok) throw new Error(`${method} ${route}: ${r.status} ${await r.text()}`)
-    return (await r.json()) as T
-  }
+  const server = await serve(path.join(dir, 'library.sqlite'))
+  const { url, api } = server
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] })
   try {
     say('training a p 128, hidden 512 embed-MLP for its snapshots…')
@@ -88,8 +69,7 @@ export async function runHeatmapBench(opts: { say?: (line: string) => void } = {
     return { rows: 512, cols: 128, snapshots: steps.length, coldStepMs: summarize(cold), warmStepMs: summarize(warm), frameMs: summarize(frames), sortedColdStepMs: summarize(sorted) }
   } finally {
     await browser.close()
-    child.kill('SIGTERM')
-    await new Promise((r) => child.once('exit', r))
+    await server.close()
     fs.rmSync(dir, { recursive: true, force: true })
   }
 }
