@@ -76,6 +76,8 @@ describe('safetensors', () => {
       ['bad shape', handMade({ x: { dtype: 'F32', shape: [-1], data_offsets: [0, 4] } }, [0, 0, 0, 0]), /bad shape/],
       ['offsets backwards', handMade({ x: { dtype: 'F32', shape: [1], data_offsets: [4, 0] } }, [0, 0, 0, 0]), /bad data_offsets/],
       ['length mismatch', handMade({ x: { dtype: 'F32', shape: [2], data_offsets: [0, 4] } }, [0, 0, 0, 0]), /needs 8 bytes but data_offsets span 4/],
+      ['tensors overlapping', handMade({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } }, new Array(12).fill(0)), /tensors 'a' and 'b' overlap \(bytes 4\.\.8\)/],
+      ['a huge shape', handMade({ x: { dtype: 'F32', shape: [1e9, 1e9], data_offsets: [0, 4] } }, [0, 0, 0, 0]), /needs 4000000000000000000 bytes but data_offsets span 4/],
       ['metadata not strings', handMade({ __metadata__: { n: 1 } }, []), /__metadata__ must map strings to strings/],
     ]
     for (const [label, bytes, message] of cases) {
@@ -84,6 +86,33 @@ describe('safetensors', () => {
         expect(() => parseSafetensors(bytes, 'f.safetensors')).toThrow(/^f\.safetensors is not a valid safetensors file: /)
       })
     }
+  })
+
+  it('a fuzz corpus of mutated files: each is read or refused with one LabError, never a crash', () => {
+    const good = serializeFloat32([
+      { name: 'E', shape: [3, 4], data: new Float32Array(12).map((_, i) => i - 5) },
+      { name: 'W', shape: [4, 2], data: new Float32Array(8).fill(0.5) },
+    ])
+    let seed = 12345
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n)
+    let refused = 0
+    for (let i = 0; i < 2000; i++) {
+      const bytes = Buffer.from(good)
+      const kind = i % 4
+      if (kind === 0) bytes[rand(bytes.length)] ^= 1 << rand(8) // a flipped bit anywhere
+      else if (kind === 1) bytes.writeUInt32LE(rand(2 ** 32), 0) // a wild header length
+      else if (kind === 2) for (let k = 0; k < 4; k++) bytes[8 + rand(bytes.readUInt32LE(0))] = rand(256) // header bytes
+      const input = kind === 3 ? bytes.subarray(0, rand(bytes.length)) : bytes // truncated
+      try {
+        const file = parseSafetensors(input, 'fuzz')
+        // What parses must read within the file: every tensor decodes to its declared size.
+        for (const e of file.entries) if (['F32', 'F16', 'BF16', 'F64'].includes(e.dtype)) expect(file.read(e.name).length).toBe(e.shape.reduce((a, b) => a * b, 1))
+      } catch (e) {
+        expect((e as Error).name).toBe('LabError')
+        refused++
+      }
+    }
+    expect(refused).toBeGreaterThan(1000)
   })
 
   it('refuses to decode integer tensors, naming them', () => {

@@ -69,6 +69,11 @@ export function parseSafetensors(bytes: Uint8Array, source = 'the file'): Safete
   const entries = Object.entries(header)
     .filter(([name]) => name !== '__metadata__')
     .map(([name, info]) => parseEntry(name, info, data.byteLength, notSafetensors))
+  // Tensors may not share bytes: a file whose tensors overlap was not written by a safetensors writer.
+  const sorted = [...entries].sort((a, b) => a.begin - b.begin)
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i].begin < sorted[i - 1].end) throw notSafetensors(`tensors '${sorted[i - 1].name}' and '${sorted[i].name}' overlap (bytes ${sorted[i].begin}..${sorted[i - 1].end})`)
+  }
   const byName = new Map(entries.map((e) => [e.name, e]))
   return {
     metadata,
