@@ -78,6 +78,7 @@ export function formatReport(r: BenchReport): string {
 async function uiBenchCommand(options: BenchCliOptions): Promise<number> {
   const { runUiBench } = await import('../../../bench/ui-bench')
   const { formatHeatmapBench, runHeatmapBench } = await import('../../../bench/heatmap-bench')
+  const { formatRunOpen } = await import('../../../bench/run-open-bench')
   const say = options.json ? undefined : (line: string) => process.stderr.write(`${line}\n`)
   const r = await runUiBench({ say })
   const heatmap = await runHeatmapBench({ say })
@@ -90,6 +91,7 @@ async function uiBenchCommand(options: BenchCliOptions): Promise<number> {
     [
       `Grokking Lab UI bench, ${new Date().toISOString()}, Chromium headless`,
       `library of ${r.runs.toLocaleString('en-US')} runs: first rows ${span(r.firstRowsMs)}; a λ range filter to its rows ${span(r.filteredMs)}`,
+      formatRunOpen(r.openRun),
       `live run (${r.liveSeconds.toFixed(0)} s of modadd-mlp-small, eval every 10 steps): longest task ${r.liveLongTasks ? `${r.liveLongestTaskMs.toFixed(0)} ms (${r.liveLongTasks} over 50 ms)` : 'under 50 ms (no long task)'}`,
       formatHeatmapBench(heatmap),
     ].join('\n'),
