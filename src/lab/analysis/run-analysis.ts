@@ -31,7 +31,7 @@ export function analyzeRun(store: RunStore, runId: number, opts: { step?: number
   }
 }
 
-const HAS_TOKENS = new Set(['embed-mlp', 'transformer-1l'])
+const HAS_TOKENS = new Set(['embed-mlp', 'transformer-1l', 'gm-two-layer'])
 
 function fourierViews(store: RunStore, runId: number, tensors: TensorData[], snapshotSteps: number[]): NonNullable<RunAnalysis['fourier']> {
   const config = store.getRun(runId).config

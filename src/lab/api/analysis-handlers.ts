@@ -9,7 +9,7 @@ import type { LabContext } from './service-context'
 
 type AnalysisApi = Pick<LabApi, 'analysis:clocks' | 'analysis:run' | 'analysis:frequency-steps'>
 
-const TOKEN_MODELS = new Set(['embed-mlp', 'transformer-1l'])
+const TOKEN_MODELS = new Set(['embed-mlp', 'transformer-1l', 'gm-two-layer'])
 
 /** Clocks at any thresholds, the analysis of a snapshot, and frequency shares over all snapshots. */
 export function analysisHandlers(ctx: LabContext): AnalysisApi {
@@ -34,7 +34,7 @@ export function analysisHandlers(ctx: LabContext): AnalysisApi {
 function frequencySteps(store: RunStore, runId: number, view: 'embedding' | 'unembed' | 'neurons' | 'outputMap'): FrequencySteps {
   const { config } = store.getRun(runId)
   if (!TOKEN_MODELS.has(config.model)) {
-    throw new LabError(`run ${runId}'s model is ${config.model}, which has no token axis; Fourier views are for embed-mlp and transformer-1l runs`)
+    throw new LabError(`run ${runId}'s model is ${config.model}, which has no token axis; Fourier views are for embed-mlp, transformer-1l and gm-two-layer runs`)
   }
   if (view === 'outputMap' && config.model !== 'transformer-1l') {
     throw new LabError(`the outputMap view (W_out·W_U) exists for transformer-1l runs only; run ${runId}'s model is ${config.model}`)
