@@ -1,5 +1,6 @@
 import { LabError } from '../shared/lab-error'
 import type { RunConfigInput } from '../shared/run-config'
+import { GM_PRESETS } from './systems/gm-presets'
 import { LINEAR_PRESETS } from './systems/linear-presets'
 import { REGRESSION_PRESETS } from './systems/regression-presets'
 
@@ -91,6 +92,7 @@ export const PRESETS: Preset[] = [
   },
   ...LINEAR_PRESETS,
   ...REGRESSION_PRESETS,
+  ...GM_PRESETS,
 ]
 
 /** The preset with this name; throws LabError listing the known presets. */
