@@ -69,7 +69,8 @@ test('sweep views: scaling slope matches sweep-report, phase map and λ collapse
 
   const collapse = page.getByTestId('collapse-chart')
   await expect(collapse).toHaveAttribute('data-series', '3')
-  await expect(collapse.locator('canvas')).toHaveCount(2)
+  // Both charts painted their curves (a chart sets data-drawn-points once ECharts has drawn data).
+  await expect(collapse.locator('.line-chart-canvas[data-drawn-points]')).toHaveCount(2)
   await collapse.screenshot({ path: testInfo.outputPath('sweep-collapse.png') })
   await page.screenshot({ path: testInfo.outputPath('sweep-views.png'), fullPage: true })
 
