@@ -25,3 +25,20 @@ export function fourierCircles(e: ArrayLike<number>, p: number, width: number): 
   }
   return out
 }
+
+/**
+ * The circle measures as two series: gm_circle_ratio = the largest max(r, 1/r) over frequencies of
+ * r = |Re F_k|/|Im F_k|, gm_circle_cos = the largest |cos(Re F_k, Im F_k)|; both → (1, 0) for equal circles.
+ * Only frequencies with at least 10% of the mean power count: an empty one's direction is noise.
+ */
+export function circleMetrics(e: ArrayLike<number>, p: number, width: number): Record<string, number> {
+  let ratio = 1
+  let cos = 0
+  const all = fourierCircles(e, p, width)
+  const floor = (0.1 * all.reduce((t, m) => t + m.power, 0)) / all.length
+  for (const m of all.filter((x) => x.power >= floor)) {
+    if (Number.isFinite(m.ratio) && m.ratio > 0) ratio = Math.max(ratio, m.ratio, 1 / m.ratio)
+    if (Number.isFinite(m.cosine)) cos = Math.max(cos, Math.abs(m.cosine))
+  }
+  return { gm_circle_ratio: ratio, gm_circle_cos: cos }
+}

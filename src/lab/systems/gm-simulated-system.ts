@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import type { RunConfig } from '../../shared/run-config'
 import type { ModelParam } from '../models/model'
+import { circleMetrics } from './gm-circle-measures'
 import { closedForm, eq20Delta, predict, squaredLossMetrics, type ClosedForm } from './gm-closed-form'
 import { gmTwoLayerSpecs, type GmSplit } from './gm-data'
 import type { TrainingSystem } from './training-system'
@@ -55,7 +56,7 @@ export function createGmSimulatedSystem(c: RunConfig, params: ModelParam[], spli
     async measureHost() {
       const tr = squaredLossMetrics(train, predict(train, host.E, host.W, width, c.activation))
       const te = squaredLossMetrics(test, predict(test, host.E, host.W, width, c.activation))
-      return { train_loss: tr.loss, train_acc: tr.acc, min_train_margin: tr.minMargin, test_loss: te.loss, test_acc: te.acc }
+      return { train_loss: tr.loss, train_acc: tr.acc, min_train_margin: tr.minMargin, test_loss: te.loss, test_acc: te.acc, ...circleMetrics(host.E, c.p, width) }
     },
     dispose() {},
   }

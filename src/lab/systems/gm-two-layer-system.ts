@@ -5,6 +5,7 @@ import type { ModelParam } from '../models/model'
 import { matmul } from '../models/ops'
 import { makeGmSplits, gmTwoLayerSpecs, type GmSplit } from './gm-data'
 import { createGmSimulatedSystem } from './gm-simulated-system'
+import { circleMetrics } from './gm-circle-measures'
 import { makeGmRealityCheck } from './gm-reality-check'
 import type { TrainingSystem } from './training-system'
 
@@ -63,7 +64,7 @@ export function createGmTwoLayerSystem(c: RunConfig, params: ModelParam[]): Trai
     },
     hostMetrics(weights) {
       const byName = new Map(weights.map((w) => [w.name, w.data]))
-      return check(byName.get('E')!, byName.get('W')!)
+      return { ...check(byName.get('E')!, byName.get('W')!), ...circleMetrics(byName.get('E')!, c.p, c.hidden) }
     },
     dispose() {
       for (const s of [train, test]) {
