@@ -62,7 +62,7 @@ const DESCRIPTIONS: Record<Key, Described> = {
   activation: { group: 'model', help: 'σ of gm-two-layer, Ŷ = σ(XE)W: relu or quadratic.', models: ['gm-two-layer'] },
   dynamics: {
     group: 'optimizer',
-    help: 'gm-two-layer: real trains E and W; predicted simulates Eq. 20 (W in closed form each step, E ← E + lr·ΔE, wd = the ridge λ).',
+    help: 'gm-two-layer: real trains E and W; predicted simulates Eq. 20 (W in closed form each step, E ← E + lr·ΔE, ridge λ = n·p·wd/2 as in a real run; wd 0 = the zero-loss limit).',
     models: ['gm-two-layer'],
   },
 }

@@ -97,7 +97,7 @@ export const runConfigSchema = z
     activation: z.enum(['relu', 'quadratic']).default('relu'),
     /**
      * gm-two-layer: 'real' trains E and W by the optimizer; 'predicted' simulates Musat's Eq. 20
-     * (W at its closed form every step, E ← E + lr·ΔE; wd sets the ridge λ, 0 = the zero-loss limit).
+     * (W at its closed form every step, E ← E + lr·ΔE; ridge λ = n·p·wd/2 as in a real run, wd 0 = the zero-loss limit).
      */
     dynamics: z.enum(['real', 'predicted']).default('real'),
   })

@@ -68,6 +68,16 @@ describe('gm-two-layer system (Musat 2025)', () => {
     system.dispose()
   })
 
+  it('predicted dynamics with wd > 0 keeps W at the ridge solution of the λ a real run minimizes with', () => {
+    const c = gm({ dynamics: 'predicted', wd: 1e-3, hidden: 16 })
+    const system = buildSystem(c)
+    const { train } = makeGmSplits(c)
+    const host = system.hostParams!()!
+    const ridge = closedForm(train, host.E, c.hidden, 'relu', (train.n * c.p * c.wd) / 2)
+    for (let i = 0; i < host.W.length; i += 7) expect(host.W[i]).toBeCloseTo(ridge.w[i], 6)
+    system.dispose()
+  })
+
   it('predicted dynamics trains through the trainer and resumes bit for bit', async () => {
     const c = gm({ dynamics: 'predicted' })
     const full = await trainAll(c)
