@@ -2,9 +2,9 @@
 // the figure can be restyled in the paper's own fonts and compiles with plain pdflatex.
 import type { Figure } from '../../shared/figures/export/figure'
 import type { FigureStyle } from '../../shared/figures/export/figure-style'
-import { divergingLut, LUT_SIZE } from '../../shared/figures/heatmap-data'
+import { divergingStops } from '../../shared/figures/heatmap-data'
 import type { LineFigure } from '../../shared/figures/line-figure'
-import { PHASE_COLORS, PHASES } from '../../shared/figures/sweep-figures'
+import { PHASE_COLORS, PHASE_SHORT, PHASES } from '../../shared/figures/sweep-figures'
 import { num } from '../../shared/format-number'
 import { figureTitle } from '../../shared/figures/export/figure'
 import { gridHeatmapPng, heatmapPng } from './heatmap-raster'
@@ -170,13 +170,8 @@ export function renderTex(figure: Figure, style: FigureStyle, dataDir: string): 
       const f = figure.figure
       const name = `${dataDir}/cells.png`
       files.push({ name, bytes: heatmapPng(f) })
-      const lut = divergingLut()
-      const stops = Array.from({ length: 9 }, (_, i) => {
-        const k = Math.round((i / 8) * (LUT_SIZE - 1)) * 4
-        return `#${[lut[k], lut[k + 1], lut[k + 2]].map((v) => v.toString(16).padStart(2, '0')).join('')}`
-      })
       const keys = [...size, ...(title ? [`title={${texText(title)}}`] : []), `xlabel={${texText(style.xLabel ?? f.colLabel)}}`, `ylabel={${texText(style.yLabel ?? f.rowLabel)}}`]
-      body = rasterAxis(name, keys, colormapKey('diverging', stops), f.scale, { cols: f.cols, rows: f.rows, reverseY: true })
+      body = rasterAxis(name, keys, colormapKey('diverging', divergingStops()), f.scale, { cols: f.cols, rows: f.rows, reverseY: true })
       break
     }
     case 'scaling': {
@@ -195,11 +190,10 @@ export function renderTex(figure: Figure, style: FigureStyle, dataDir: string): 
       const rowsText = g.rows.map((r) => (g.rowKey ? num(r) : ''))
       const keys = [...size, ...(title ? [`title={${texText(title)}}`] : []), `xlabel={${texText(style.xLabel ?? g.colKey)}}`, `ylabel={${texText(style.yLabel ?? g.rowKey ?? '')}}`, `xmin=0, xmax=${g.cols.length}, ymin=0, ymax=${g.rows.length}`, ...categoryTicks(colsText, 'x'), ...categoryTicks(rowsText, 'y'), ...legendKeys(style), 'legend image code/.code={\\draw[#1] (0cm,-0.1cm) rectangle (0.2cm,0.1cm);}']
       const legend = PHASES.map((p) => `\\addlegendimage{fill=${colors.name(PHASE_COLORS[p])}, draw=none}\n\\addlegendentry{${texText(p)}}`)
-      const short: Record<string, string> = { 'no fit': 'none', memorized: 'mem', grokked: 'grok', 'generalized without delay': 'gen' }
       // White borders and a short label in each cell, so the map never relies on colour alone.
       const cells = g.cells
         .filter((c) => c.phase)
-        .map((c) => `\\filldraw[fill=${colors.name(PHASE_COLORS[c.phase!])}, draw=white, line width=1pt] (axis cs:${c.col},${c.row}) rectangle (axis cs:${c.col + 1},${c.row + 1});\n\\node[text=white, font=\\footnotesize] at (axis cs:${c.col + 0.5},${c.row + 0.5}) {${short[c.phase!]}${c.runIds.length > 1 ? ` $\\times$${c.runIds.length}` : ''}};`)
+        .map((c) => `\\filldraw[fill=${colors.name(PHASE_COLORS[c.phase!])}, draw=white, line width=1pt] (axis cs:${c.col},${c.row}) rectangle (axis cs:${c.col + 1},${c.row + 1});\n\\node[text=white, font=\\footnotesize] at (axis cs:${c.col + 0.5},${c.row + 0.5}) {${PHASE_SHORT[c.phase!]}${c.runIds.length > 1 ? ` $\\times$${c.runIds.length}` : ''}};`)
       body = `\\begin{axis}[${keys.join(',\n  ')}]\n${legend.join('\n')}\n${cells.join('\n')}\n\\end{axis}`
       break
     }

@@ -62,6 +62,15 @@ export function colorOf(v: number, max: number): string {
   return `rgb(${lut[i * 4]},${lut[i * 4 + 1]},${lut[i * 4 + 2]})`
 }
 
+/** `n` evenly spaced colours of the diverging map as #rrggbb, −max to +max: colour bars and exported scales. */
+export function divergingStops(n = 9): string[] {
+  const lut = divergingLut()
+  return Array.from({ length: n }, (_, i) => {
+    const k = Math.round((i / (n - 1)) * (LUT_SIZE - 1)) * 4
+    return `#${[lut[k], lut[k + 1], lut[k + 2]].map((v) => v.toString(16).padStart(2, '0')).join('')}`
+  })
+}
+
 /** Largest finite |value| (0 when there is none). */
 export function maxAbs(values: ArrayLike<number>): number {
   let m = 0

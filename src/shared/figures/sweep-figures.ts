@@ -121,6 +121,9 @@ export const PHASE_COLORS: Record<Phase, string> = {
   'generalized without delay': OKABE_ITO.bluishGreen,
 }
 
+/** Short labels drawn inside phase cells, so a map never relies on colour alone. */
+export const PHASE_SHORT: Record<Phase, string> = { 'no fit': 'none', memorized: 'mem', grokked: 'grok', 'generalized without delay': 'gen' }
+
 export interface PhaseCell {
   row: number
   col: number

@@ -2,9 +2,9 @@
 // (a raster image under vector axes), scaling fits and phase maps.
 import { num } from '../../../format-number'
 import type { BarFigure, GridHeatmapFigure } from '../../fourier-figures'
-import { divergingLut, LUT_SIZE } from '../../heatmap-data'
+import { divergingStops } from '../../heatmap-data'
 import type { HeatmapFigure } from '../../heatmap-figure'
-import { PHASE_COLORS, PHASES, type PhaseGrid, type ScalingFigure } from '../../sweep-figures'
+import { PHASE_COLORS, PHASE_SHORT, PHASES, type PhaseGrid, type ScalingFigure } from '../../sweep-figures'
 import { INK, legendOption, legendRoom, pageOption, printAxis, tickText, tickWidth, titleLines, topMargin, bottomMargin, xNameGap, yNameGap, type PrintLook } from './print-look'
 
 function plotBox(look: PrintLook, opts: { yMin: number; yMax: number; legend: string[]; colorBar?: boolean; categoryY?: string[] }) {
@@ -89,15 +89,6 @@ export function gridHeatmapOption(figure: GridHeatmapFigure, look: PrintLook) {
   }
 }
 
-/** Nine stops of the diverging map, for the colour bar next to the raster. */
-function divergingStops(): string[] {
-  const lut = divergingLut()
-  return Array.from({ length: 9 }, (_, i) => {
-    const k = Math.round((i / 8) * (LUT_SIZE - 1)) * 4
-    return `rgb(${lut[k]},${lut[k + 1]},${lut[k + 2]})`
-  })
-}
-
 /**
  * A weight matrix: the cells are a raster image (`image`, one pixel or more per cell, painted by
  * the caller with heatmap-data's map) placed exactly on the plot area, under vector axes whose
@@ -140,7 +131,6 @@ export function scalingOption(figure: ScalingFigure, look: PrintLook) {
 }
 
 const PHASE_LABEL: Record<string, string> = { 'no fit': 'no fit', memorized: 'memorized', grokked: 'grokked', 'generalized without delay': 'no delay' }
-const SHORT: Record<string, string> = { 'no fit': 'none', memorized: 'mem', grokked: 'grok', 'generalized without delay': 'gen' }
 
 /** The phase map: a cell per grid point, coloured and labelled by its runs' majority phase. */
 export function phaseOption(grid: PhaseGrid, look: PrintLook) {
@@ -148,7 +138,7 @@ export function phaseOption(grid: PhaseGrid, look: PrintLook) {
   const rows = grid.rows.map((r) => (grid.rowKey ? num(r) : ''))
   const box = plotBox(look, { yMin: 0, yMax: 0, legend: [], categoryY: rows })
   if (style.legend !== 'none') box.grid.right += Math.max(...PHASES.map((p) => PHASE_LABEL[p].length)) * style.fontSize * 0.55 + style.fontSize * 2
-  const data = grid.cells.filter((c) => c.phase).map((c) => ({ value: [c.col, c.row, PHASES.indexOf(c.phase!)], label: { formatter: `${SHORT[c.phase!]}${c.runIds.length > 1 ? ` ×${c.runIds.length}` : ''}` } }))
+  const data = grid.cells.filter((c) => c.phase).map((c) => ({ value: [c.col, c.row, PHASES.indexOf(c.phase!)], label: { formatter: `${PHASE_SHORT[c.phase!]}${c.runIds.length > 1 ? ` ×${c.runIds.length}` : ''}` } }))
   return {
     ...pageOption(look),
     grid: box.grid,
