@@ -25,7 +25,7 @@ describe('many writers', () => {
     await reader
     for (const r of results) {
       expect(r.stderr).not.toMatch(/locked|busy/i)
-      expect(r.code).toBe(0)
+      expect(r.code, r.stderr).toBe(0)
       expect(JSON.parse(r.stdout)).toMatchObject({ status: 'completed', steps: STEPS })
     }
     expect(reads.length).toBeGreaterThan(0)

@@ -7,7 +7,7 @@ export const APPLICATION_ID = 0x47524b4c
  * Migrations, applied in order; `PRAGMA user_version` holds how many have run. Never edit a
  * shipped migration: add a new one, so libraries written by older versions upgrade in place.
  */
-const MIGRATIONS: string[] = [
+export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   CREATE TABLE runs (
@@ -119,14 +119,20 @@ export const SCHEMA_VERSION = MIGRATIONS.length
 
 /** Brings a library to the current schema inside one transaction. */
 export function migrate(db: Database.Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number
-  if (current > SCHEMA_VERSION) {
-    throw new Error(`schema version ${current} is newer than this Grokking Lab understands (${SCHEMA_VERSION}); update the app`)
+  const check = (): number => {
+    const current = db.pragma('user_version', { simple: true }) as number
+    if (current > SCHEMA_VERSION) {
+      throw new Error(`schema version ${current} is newer than this Grokking Lab understands (${SCHEMA_VERSION}); update the app`)
+    }
+    return current
   }
-  if (current === SCHEMA_VERSION) return
+  if (check() === SCHEMA_VERSION) return
+  // IMMEDIATE takes the write lock before the version is read again: two processes opening a new
+  // library at once would otherwise both see version 0 and the second would re-create the tables.
   db.transaction(() => {
+    const current = check()
     for (let v = current; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v])
     db.pragma(`application_id = ${APPLICATION_ID}`)
     db.pragma(`user_version = ${SCHEMA_VERSION}`)
-  })()
+  }).immediate()
 }
