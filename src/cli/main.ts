@@ -17,6 +17,8 @@ import { exportCommand, styleSaveCommand, stylesCommand, type StyleFlags } from 
 import { EXPORT_FIGURE_HELP, EXPORT_FIGURES, EXPORT_FORMATS, FOURIER_VIEWS } from '../shared/figures/export/export-request'
 import { FONT_FAMILIES, LEGEND_POSITIONS, TICK_FORMATS } from '../shared/figures/export/figure-style'
 import { CLOCK_X_AXES } from '../shared/figures/clock-plot'
+import { addClusterCommands, slurmOptions } from './cluster-commands'
+import { addLibraryCareCommands } from './library-care-commands'
 
 const collect = (value: string, previous: string[] = []) => [...previous, value]
 
@@ -108,7 +110,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(db())
     .addOption(json())
     .action((runs, opts) => setExit(seriesCommand(runs, opts)))
-  program
+  const sweep = program
     .command('sweep')
     .description('train a grid of configs × seeds as one sweep, from a queue; resumable; prints the sweep report')
     .option('--preset <name>', 'the base config')
@@ -124,7 +126,8 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(backend().default('auto'))
     .addOption(db())
     .addOption(json())
-    .action(async (opts) => setExit(await sweepCommand(opts)))
+  for (const option of slurmOptions()) sweep.addOption(option)
+  sweep.action(async (opts) => setExit(await sweepCommand(opts)))
   program.command('sweeps').description('list the sweeps in the library').addOption(db()).addOption(json()).action((opts) => setExit(sweepsCommand(opts)))
   program
     .command('sweep-report')
@@ -243,6 +246,8 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--ui', "time the app in Chromium instead: the library view over 10,000 runs, and the page's longest task during a live run")
     .addOption(json())
     .action(async (opts) => setExit(await benchCommand(opts)))
+  addClusterCommands(program, setExit, { db, json })
+  addLibraryCareCommands(program, setExit, { db, json })
   return program
 }
 
