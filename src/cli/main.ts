@@ -2,23 +2,29 @@ import { Command, CommanderError, Option } from 'commander'
 import { isLabError, LabError } from '../shared/lab-error'
 import { BACKEND_NAMES } from '../shared/backend'
 import { APP_VERSION } from '../lab/app-version'
-import { backendsCommand, presetsCommand } from './commands/info'
-import { benchCommand } from './commands/bench'
-import { analyzeCommand } from './commands/analyze'
-import { progressCommand } from './commands/progress'
-import { sweepCommand, sweepReportCommand, sweepsCommand } from './commands/sweep'
-import { seriesCommand } from './commands/series'
-import { exportWeightsCommand, importCommand } from './commands/import-export'
-import { deleteCommand, runsCommand, showCommand } from './commands/library'
-import { resumeCommand, trainCommand } from './commands/train'
-import { serveCommand } from './commands/serve'
-import { checkCommand, recoverCommand } from './commands/check-recover'
-import { exportCommand, styleSaveCommand, stylesCommand, type StyleFlags } from './commands/export-figure'
+import type { StyleFlags } from './commands/export-figure'
 import { EXPORT_FIGURE_HELP, EXPORT_FIGURES, EXPORT_FORMATS, FOURIER_VIEWS } from '../shared/figures/export/export-request'
 import { FONT_FAMILIES, LEGEND_POSITIONS, TICK_FORMATS } from '../shared/figures/export/figure-style'
 import { CLOCK_X_AXES } from '../shared/figures/clock-plot'
 import { addClusterCommands, slurmOptions } from './cluster-commands'
 import { addLibraryCareCommands } from './library-care-commands'
+
+// A command's module loads only when that command runs: the figure-export stack alone (ECharts)
+// takes over a second to load, and `grokking-lab runs` should not wait for it.
+const commands = {
+  analyze: () => import('./commands/analyze'),
+  bench: () => import('./commands/bench'),
+  checkRecover: () => import('./commands/check-recover'),
+  exportFigure: () => import('./commands/export-figure'),
+  importExport: () => import('./commands/import-export'),
+  info: () => import('./commands/info'),
+  library: () => import('./commands/library'),
+  progress: () => import('./commands/progress'),
+  series: () => import('./commands/series'),
+  serve: () => import('./commands/serve'),
+  sweep: () => import('./commands/sweep'),
+  train: () => import('./commands/train'),
+}
 
 const collect = (value: string, previous: string[] = []) => [...previous, value]
 
@@ -44,7 +50,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--tag <tag>', 'tag the run (repeatable)', collect)
     .addOption(db())
     .addOption(json())
-    .action(async (opts) => setExit(await trainCommand(opts)))
+    .action(async (opts) => setExit(await (await commands.train()).trainCommand(opts)))
 
   program
     .command('resume')
@@ -53,24 +59,24 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(backend())
     .addOption(db())
     .addOption(json())
-    .action(async (run, opts) => setExit(await resumeCommand(run, opts)))
+    .action(async (run, opts) => setExit(await (await commands.train()).resumeCommand(run, opts)))
 
-  program.command('presets').description('list the preset configs and what each should show').addOption(json()).action((opts) => setExit(presetsCommand(opts)))
-  program.command('runs').description('list the runs in the library').addOption(db()).addOption(json()).action((opts) => setExit(runsCommand(opts)))
+  program.command('presets').description('list the preset configs and what each should show').addOption(json()).action(async (opts) => setExit(await (await commands.info()).presetsCommand(opts)))
+  program.command('runs').description('list the runs in the library').addOption(db()).addOption(json()).action(async (opts) => setExit(await (await commands.library()).runsCommand(opts)))
   program
     .command('show')
     .argument('<run>', 'run id')
     .description('show one run: config, final metrics, clocks, stored series and snapshots')
     .addOption(db())
     .addOption(json())
-    .action((run, opts) => setExit(showCommand(run, opts)))
+    .action(async (run, opts) => setExit(await (await commands.library()).showCommand(run, opts)))
   program
     .command('delete')
     .argument('<run>', 'run id')
     .description('delete a run with its metrics, snapshots and checkpoint')
     .addOption(db())
     .addOption(json())
-    .action((run, opts) => setExit(deleteCommand(run, opts)))
+    .action(async (run, opts) => setExit(await (await commands.library()).deleteCommand(run, opts)))
   program
     .command('import')
     .argument('<file>', 'a .safetensors checkpoint (TransformerLens names for transformer-1l; E, W_in, b_in, W_out, b_out for embed-mlp)')
@@ -85,7 +91,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(backend().default('wasm'))
     .addOption(db())
     .addOption(json())
-    .action(async (file, opts) => setExit(await importCommand(file, opts)))
+    .action(async (file, opts) => setExit(await (await commands.importExport()).importCommand(file, opts)))
   program
     .command('export-weights')
     .argument('<run>', 'run id')
@@ -94,12 +100,12 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--step <n>', 'the snapshot step (default: the last snapshot)')
     .addOption(db())
     .addOption(json())
-    .action((run, opts) => setExit(exportWeightsCommand(run, opts)))
+    .action(async (run, opts) => setExit(await (await commands.importExport()).exportWeightsCommand(run, opts)))
   program
     .command('backends')
     .description('list the tfjs backends, whether each loads here, and which one auto picks')
     .addOption(json())
-    .action(async (opts) => setExit(await backendsCommand(opts)))
+    .action(async (opts) => setExit(await (await commands.info()).backendsCommand(opts)))
   program
     .command('series')
     .argument('<runs...>', 'run ids')
@@ -109,7 +115,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--every <k>', 'keep every k-th point')
     .addOption(db())
     .addOption(json())
-    .action((runs, opts) => setExit(seriesCommand(runs, opts)))
+    .action(async (runs, opts) => setExit(await (await commands.series()).seriesCommand(runs, opts)))
   const sweep = program
     .command('sweep')
     .description('train a grid of configs × seeds as one sweep, from a queue; resumable; prints the sweep report')
@@ -127,15 +133,15 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(db())
     .addOption(json())
   for (const option of slurmOptions()) sweep.addOption(option)
-  sweep.action(async (opts) => setExit(await sweepCommand(opts)))
-  program.command('sweeps').description('list the sweeps in the library').addOption(db()).addOption(json()).action((opts) => setExit(sweepsCommand(opts)))
+  sweep.action(async (opts) => setExit(await (await commands.sweep()).sweepCommand(opts)))
+  program.command('sweeps').description('list the sweeps in the library').addOption(db()).addOption(json()).action(async (opts) => setExit(await (await commands.sweep()).sweepsCommand(opts)))
   program
     .command('sweep-report')
     .argument('<sweep>', 'sweep id')
     .description("clocks and phase of each run of a sweep, and each clock's scaling fit against the swept keys")
     .addOption(db())
     .addOption(json())
-    .action((sweep, opts) => setExit(sweepReportCommand(sweep, opts)))
+    .action(async (sweep, opts) => setExit(await (await commands.sweep()).sweepReportCommand(sweep, opts)))
   program
     .command('analyze')
     .argument('<run>', 'run id')
@@ -147,7 +153,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--churn <c>', 'T_freeze threshold on the ReLU pattern churn (default 0.01)')
     .addOption(db())
     .addOption(json())
-    .action((run, opts) => setExit(analyzeCommand(run, opts)))
+    .action(async (run, opts) => setExit(await (await commands.analyze()).analyzeCommand(run, opts)))
   program
     .command('progress')
     .argument('<run>', 'run id (a modular embed-MLP or transformer-1L run, op add or sub)')
@@ -155,7 +161,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(backend().default('wasm'))
     .addOption(db())
     .addOption(json())
-    .action(async (run, opts) => setExit(await progressCommand(run, opts)))
+    .action(async (run, opts) => setExit(await (await commands.progress()).progressCommand(run, opts)))
   program
     .command('serve')
     .description('serve the app and its typed API to a browser on this machine (docs/http-api.md); prints the URL with its token')
@@ -163,7 +169,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--host <address>', 'address to bind (default 127.0.0.1; another makes the lab reachable from other machines)')
     .option('--open', 'open the URL in the default browser')
     .addOption(db())
-    .action(async (opts) => setExit(await serveCommand(opts)))
+    .action(async (opts) => setExit(await (await commands.serve()).serveCommand(opts)))
   const styleFlags = (c: Command) =>
     c
       .option('--width <length>', 'figure width: 85mm, 8.5cm, 3.35in or 240pt (style default: one column, 85 mm)')
@@ -208,7 +214,7 @@ function buildProgram(setExit: (code: number) => void): Command {
       .option('--fixed <key=value>', 'sweep: a value the fit holds fixed (repeatable), e.g. lr=0.001', collect)
       .addOption(db())
       .addOption(json()),
-  ).action(async (runs, opts) => setExit(await exportCommand(runs, opts)))
+  ).action(async (runs, opts) => setExit(await (await commands.exportFigure()).exportCommand(runs, opts)))
   styleFlags(
     program
       .command('style')
@@ -219,22 +225,22 @@ function buildProgram(setExit: (code: number) => void): Command {
       .addOption(db()),
   ).action(async (action: string, name: string, opts: StyleFlags & { from?: string; db?: string }) => {
     if (action !== 'save') throw new LabError(`style ${action}: the only action is save (grokking-lab styles lists them)`)
-    setExit(await styleSaveCommand(name, opts))
+    setExit(await (await commands.exportFigure()).styleSaveCommand(name, opts))
   })
-  program.command('styles').description('list the figure styles, built-in and saved').addOption(db()).addOption(json()).action(async (opts) => setExit(await stylesCommand(opts)))
+  program.command('styles').description('list the figure styles, built-in and saved').addOption(db()).addOption(json()).action(async (opts) => setExit(await (await commands.exportFigure()).stylesCommand(opts)))
   program
     .command('check')
     .description("check the library: SQLite's integrity check, orphan rows, runs marked running without a live worker (exit 1 when damaged)")
     .addOption(db())
     .addOption(json())
-    .action((opts) => setExit(checkCommand(opts)))
+    .action(async (opts) => setExit(await (await commands.checkRecover()).checkCommand(opts)))
   program
     .command('recover')
     .description('salvage every readable run of a damaged library into a new one, and say what was saved and what was lost')
     .requiredOption('--out <file>', 'the new library to write (must not exist)')
     .addOption(db())
     .addOption(json())
-    .action((opts) => setExit(recoverCommand(opts)))
+    .action(async (opts) => setExit(await (await commands.checkRecover()).recoverCommand(opts)))
   program
     .command('bench')
     .description('time training steps per backend and model beside the PyTorch reference, and the run library')
@@ -245,7 +251,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--torch-threads <n>', 'PyTorch CPU threads')
     .option('--ui', "time the app in Chromium instead: the library view over 10,000 runs, and the page's longest task during a live run")
     .addOption(json())
-    .action(async (opts) => setExit(await benchCommand(opts)))
+    .action(async (opts) => setExit(await (await commands.bench()).benchCommand(opts)))
   addClusterCommands(program, setExit, { db, json })
   addLibraryCareCommands(program, setExit, { db, json })
   return program

@@ -4,7 +4,7 @@ import { LabError } from '../../shared/lab-error'
 import { APP_VERSION } from '../app-version'
 import { normalizeTags } from '../store/run-edit'
 import { assertResumable } from '../worker/resumable'
-import { startTraining } from '../worker/training-host'
+import { INTERACTIVE_WORKER_NICENESS, startTraining } from '../worker/training-host'
 import { requestConfig } from './request-config'
 import type { LabContext } from './service-context'
 
@@ -15,7 +15,7 @@ export function trainingHandlers(ctx: LabContext): TrainingApi {
   const { store, emit, training } = ctx
   const launch = (runId: number, backend: BackendName | 'auto', resume: boolean) => {
     emit('run:created', { run: store.getRun(runId) })
-    const handle = startTraining({ dbPath: ctx.dbPath, runId, backend, resume }, training.onEvent)
+    const handle = startTraining({ dbPath: ctx.dbPath, runId, backend, resume }, training.onEvent, { niceness: INTERACTIVE_WORKER_NICENESS })
     training.attach(handle, [runId], null)
   }
   return {

@@ -16,6 +16,13 @@ export interface TrainingHandle {
 const workerScript = () => process.env.GROKKING_LAB_WORKER_SCRIPT ?? fileURLToPath(new URL('../../../bin/train-worker.mjs', import.meta.url))
 
 /**
+ * How much a worker started for a window yields to it (a niceness, 0–19): the page and the server
+ * that feeds it must win a contended core, or a live chart's update waits behind a training step.
+ * On an idle machine the worker still gets every free cycle.
+ */
+export const INTERACTIVE_WORKER_NICENESS = 10
+
+/**
  * Starts a training worker process for `job`, off the caller's event loop. Progress arrives
  * through `onEvent`. The worker's own console output (tfjs and Dawn banners) is captured, not
  * printed, and returned with `done` for error reports.
@@ -23,10 +30,13 @@ const workerScript = () => process.env.GROKKING_LAB_WORKER_SCRIPT ?? fileURLToPa
 export function startTraining(
   job: TrainingJob | BatchJob,
   onEvent: (e: TrainingEvent) => void,
-  opts: { script?: string; threads?: number } = {},
+  opts: { script?: string; threads?: number; niceness?: number } = {},
 ): TrainingHandle {
+  const env: NodeJS.ProcessEnv = { ...process.env }
   // Workers sharing the machine split its cores rather than each taking all of them.
-  const env = opts.threads ? { ...process.env, GROKKING_LAB_THREADS: String(opts.threads) } : process.env
+  if (opts.threads) env.GROKKING_LAB_THREADS = String(opts.threads)
+  // The worker lowers its own priority before it starts its compute threads, which inherit it.
+  if (opts.niceness) env.GROKKING_LAB_WORKER_NICENESS = String(opts.niceness)
   const child: ChildProcess = fork(opts.script ?? workerScript(), [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env })
   let stderr = ''
   const keep = (chunk: Buffer) => {

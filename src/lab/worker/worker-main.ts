@@ -1,3 +1,4 @@
+import os from 'node:os'
 import type { TrainingEvent } from '../../shared/run-types'
 import { runBatchJob } from './run-batch-job'
 import { runTrainingJob } from './run-training-job'
@@ -9,6 +10,7 @@ import type { WorkerCommand } from './training-job'
  */
 export function workerMain(): void {
   if (!process.send) throw new Error('the training worker must be started with an IPC channel')
+  yieldToWindow(Number(process.env.GROKKING_LAB_WORKER_NICENESS ?? 0))
   let stop = false
   const send = (e: TrainingEvent) => {
     if (process.connected) process.send?.(e)
@@ -34,4 +36,17 @@ export function workerMain(): void {
       })
     }
   })
+}
+
+/**
+ * Lowers this process's priority by `niceness` (a worker started for a window). Linux keeps a
+ * niceness per thread, so this runs before tfjs starts its threads, which inherit it.
+ */
+function yieldToWindow(niceness: number): void {
+  if (!(niceness > 0)) return
+  try {
+    os.setPriority(Math.min(19, os.getPriority() + niceness))
+  } catch {
+    // Not permitted here: the worker keeps the caller's priority.
+  }
 }
