@@ -1,4 +1,25 @@
 import type { Command, Option } from 'commander'
+import { backupCommand, backupsCommand, restoreCommand } from './commands/backup'
 
-/** Adds the library-care commands (backups and the like) to the program. */
-export function addLibraryCareCommands(_program: Command, _setExit: (code: number) => void, _shared: { db: () => Option; json: () => Option }): void {}
+/** Adds the library-care commands (backups and restore) to the program. */
+export function addLibraryCareCommands(program: Command, setExit: (code: number) => void, shared: { db: () => Option; json: () => Option }): void {
+  program
+    .command('backups')
+    .description("list the library's automatic daily backups (kept beside it, in LIBRARY.backups/), newest first")
+    .addOption(shared.db())
+    .addOption(shared.json())
+    .action((opts) => setExit(backupsCommand(opts)))
+  program
+    .command('backup')
+    .description("back the library up now, with SQLite's online backup (today's copy in LIBRARY.backups/)")
+    .addOption(shared.db())
+    .addOption(shared.json())
+    .action(async (opts) => setExit(await backupCommand(opts)))
+  program
+    .command('restore')
+    .description('put a backup in the library\'s place; the file it replaces is renamed aside, never deleted')
+    .requiredOption('--from <backup>', "a backup file, or its name in the library's backup folder ('grokking-lab backups' lists them)")
+    .addOption(shared.db())
+    .addOption(shared.json())
+    .action((opts) => setExit(restoreCommand(opts)))
+}

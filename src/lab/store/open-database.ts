@@ -3,6 +3,12 @@ import path from 'node:path'
 import Database from 'better-sqlite3'
 import { LabError } from '../../shared/lab-error'
 import { APPLICATION_ID, migrate } from './schema'
+import { maybeBackUp } from './library-backup'
+import { damagedLibraryMessage, isDamaged } from './library-damage'
+
+// Lets a library on read-only media be opened as immutable (a `file:` URI), where SQLite could not
+// create the WAL index beside it. better-sqlite3 reads this once, when its addon first loads.
+process.env.SQLITE_USE_URI ??= '1'
 
 export interface OpenOptions {
   readonly?: boolean
@@ -23,8 +29,10 @@ const SQLITE_HEADER = 'SQLite format 3\u0000'
 export function openDatabase(file: string, options: OpenOptions = {}): Database.Database {
   const exists = fs.existsSync(file)
   if (exists) checkExistingFile(file)
-  else if (options.readonly) throw new LabError(`no run library at ${file}; train a run first or pass another --db`)
-  else ensureWritableFolder(file)
+  const locked = exists ? notWritable(file) : null
+  if (locked) return openReadOnlyMedia(file, locked, options)
+  if (!exists && options.readonly) throw new LabError(`no run library at ${file}; train a run first or pass another --db`)
+  if (!exists) ensureWritableFolder(file)
 
   let db: Database.Database
   try {
@@ -47,13 +55,80 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database.
       db.pragma('journal_mode = WAL')
       db.pragma('synchronous = NORMAL')
       migrate(db)
+      if (exists && worthBackingUp(db)) maybeBackUp(file, { nativeBinding: options.nativeBinding })
     }
     return db
   } catch (e) {
     db.close()
     if (e instanceof LabError) throw e
+    if (isDamaged(e)) throw new LabError(damagedLibraryMessage(e, file))
     throw new LabError(`cannot use the run library at ${file}: ${(e as Error).message}`)
   }
+}
+
+/**
+ * Whether opening `db` should consider today's backup: only a library with runs in it, and not in
+ * a training worker (its parent, which opened the library first, already did).
+ */
+function worthBackingUp(db: Database.Database): boolean {
+  if (process.send !== undefined) return false
+  // The table itself, not an index of it: a damaged first page of runs is found here, at open.
+  return db.prepare('SELECT id FROM runs NOT INDEXED LIMIT 1').get() !== undefined
+}
+
+/** Why `file` cannot be written ('EROFS' for read-only media), or null where it can. */
+function notWritable(file: string): string | null {
+  try {
+    fs.accessSync(file, fs.constants.W_OK)
+    // SQLite writes its WAL and index beside the file.
+    fs.accessSync(path.dirname(path.resolve(file)), fs.constants.W_OK)
+    return null
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code ?? 'EACCES'
+  }
+}
+
+/** The one line a write to a library that cannot be written gets. */
+export function readOnlyLibraryMessage(file: string, reason: string): string {
+  const why = reason === 'EROFS' ? 'is on a read-only disk' : `cannot be written by this user (${reason})`
+  return `the run library ${file} ${why}, so nothing was written to it; read commands (runs, show, series, export) work where it is, and to train, copy it to a writable disk and pass --db COPY`
+}
+
+/**
+ * A library that cannot be written, opened read-only so reading commands work. Every writing
+ * statement on it fails with one LabError naming the library, before SQLite is asked.
+ */
+function openReadOnlyMedia(file: string, reason: string, options: OpenOptions): Database.Database {
+  const settings = { readonly: true, fileMustExist: true, nativeBinding: options.nativeBinding ?? process.env.GROKKING_LAB_SQLITE_BINDING }
+  let db: Database.Database
+  try {
+    db = new Database(file, settings)
+    db.prepare('SELECT count(*) FROM sqlite_master').get()
+  } catch {
+    // A WAL library on read-only media has no WAL index and cannot get one: read it as immutable.
+    const uri = `file:${path.resolve(file).replace(/%/g, '%25').replace(/\?/g, '%3f').replace(/#/g, '%23')}?immutable=1`
+    try {
+      db = new Database(uri, settings)
+      db.prepare('SELECT count(*) FROM sqlite_master').get()
+    } catch (e) {
+      throw new LabError(`${readOnlyLibraryMessage(file, reason)} (but it cannot be read either: ${(e as Error).message})`)
+    }
+  }
+  if (db.pragma('application_id', { simple: true }) !== APPLICATION_ID) {
+    db.close()
+    throw new LabError(`${file} is a SQLite database but not a Grokking Lab library; pass another --db path`)
+  }
+  db.pragma('busy_timeout = 10000')
+  const prepare = db.prepare.bind(db)
+  const refuse = () => {
+    throw new LabError(readOnlyLibraryMessage(file, reason))
+  }
+  db.prepare = ((sql: string) => {
+    const stmt = prepare(sql)
+    if (!stmt.readonly) stmt.run = refuse
+    return stmt
+  }) as typeof db.prepare
+  return db
 }
 
 function checkExistingFile(file: string): void {
