@@ -93,15 +93,15 @@ function gram(h: Float64Array, n: number, width: number, lambda: number): Float6
   return g
 }
 
-/** Solves G·X = R in place (R [n, k]) by Cholesky; throws one clear line when G is not positive definite. */
-function choleskySolve(g: Float64Array, n: number, r: Float64Array, k: number): void {
+const SINGULAR_GRAM = 'HHᵀ + λI is singular: the zero-loss closed form needs width > n and H of full row rank; set wd > 0 (a ridge) or a wider model'
+
+/** Factors G = LLᵀ in place (L in the lower triangle); throws `singular` (a LabError) when G is not positive definite. */
+export function choleskyFactor(g: Float64Array, n: number, singular = SINGULAR_GRAM): void {
   for (let j = 0; j < n; j++) {
     const gj = j * n
     let d = g[gj + j]
     for (let m = 0; m < j; m++) d -= g[gj + m] * g[gj + m]
-    if (!(d > 1e-12 * (1 + Math.abs(g[gj + j])))) {
-      throw new LabError('HHᵀ + λI is singular: the zero-loss closed form needs width > n and H of full row rank; set wd > 0 (a ridge) or a wider model')
-    }
+    if (!(d > 1e-12 * (1 + Math.abs(g[gj + j])))) throw new LabError(singular)
     const ljj = Math.sqrt(d)
     g[gj + j] = ljj
     for (let i = j + 1; i < n; i++) {
@@ -111,20 +111,30 @@ function choleskySolve(g: Float64Array, n: number, r: Float64Array, k: number): 
       g[gi + j] = s / ljj
     }
   }
+}
+
+/** Solves LLᵀ·X = R in place (R [n, k]) with L from choleskyFactor. */
+export function choleskySolveFactored(l: Float64Array, n: number, r: Float64Array, k: number): void {
   for (let i = 0; i < n; i++) {
     for (let m = 0; m < i; m++) {
-      const l = g[i * n + m]
-      for (let c = 0; c < k; c++) r[i * k + c] -= l * r[m * k + c]
+      const v = l[i * n + m]
+      for (let c = 0; c < k; c++) r[i * k + c] -= v * r[m * k + c]
     }
-    for (let c = 0; c < k; c++) r[i * k + c] /= g[i * n + i]
+    for (let c = 0; c < k; c++) r[i * k + c] /= l[i * n + i]
   }
   for (let i = n - 1; i >= 0; i--) {
     for (let m = i + 1; m < n; m++) {
-      const l = g[m * n + i]
-      for (let c = 0; c < k; c++) r[i * k + c] -= l * r[m * k + c]
+      const v = l[m * n + i]
+      for (let c = 0; c < k; c++) r[i * k + c] -= v * r[m * k + c]
     }
-    for (let c = 0; c < k; c++) r[i * k + c] /= g[i * n + i]
+    for (let c = 0; c < k; c++) r[i * k + c] /= l[i * n + i]
   }
+}
+
+/** Solves G·X = R in place (G [n, n] overwritten, R [n, k]) by Cholesky; throws `singular` (a LabError) when G is not positive definite. */
+export function choleskySolve(g: Float64Array, n: number, r: Float64Array, k: number, singular = SINGULAR_GRAM): void {
+  choleskyFactor(g, n, singular)
+  choleskySolveFactored(g, n, r, k)
 }
 
 /**

@@ -106,5 +106,8 @@ describe('gm-two-layer system (Musat 2025)', () => {
     expect(evals[evals.length - 1].metrics.train_loss).toBeLessThan(evals[0].metrics.train_loss)
     expect(evals[1].metrics.gm_delta_cos).toBeTypeOf('number')
     expect(evals[0].metrics.gm_w_gap).toBeGreaterThan(0)
+    // g̃'s cosine needs the window before an evaluation: none at step 0, then at every evaluation.
+    expect(evals[0].metrics.gm_tangent_cos).toBeUndefined()
+    for (const e of evals.slice(1)) expect(Math.abs(e.metrics.gm_tangent_cos)).toBeLessThanOrEqual(1)
   })
 })

@@ -7,6 +7,7 @@ import { makeGmSplits, gmTwoLayerSpecs, type GmSplit } from './gm-data'
 import { createGmSimulatedSystem } from './gm-simulated-system'
 import { circleMetrics } from './gm-circle-measures'
 import { makeGmRealityCheck } from './gm-reality-check'
+import { makeTangentCheck } from './gm-tangent-check'
 import type { TrainingSystem } from './training-system'
 
 interface DeviceSplit {
@@ -39,11 +40,14 @@ export function createGmTwoLayerSystem(c: RunConfig, params: ModelParam[]): Trai
   }
   const mse = (out: tf.Tensor, s: DeviceSplit) => tf.mean(tf.square(tf.sub(out, s.y))) as tf.Scalar
   const check = makeGmRealityCheck(c, splits.train)
+  const tangent = makeTangentCheck(c, splits.train)
 
   return {
     specs: gmTwoLayerSpecs(c),
     params,
-    trainLoss() {
+    trainLoss(step) {
+      // θ before this step's update starts a window of the tangent check; host copies, read here.
+      if (tangent?.wants(step)) tangent.mark(step, E.dataSync(), W.dataSync())
       return () => mse(forward(train).out, train)
     },
     measure() {
@@ -62,9 +66,10 @@ export function createGmTwoLayerSystem(c: RunConfig, params: ModelParam[]): Trai
       }
       return { scalars, pattern }
     },
-    hostMetrics(weights) {
+    hostMetrics(weights, step) {
       const byName = new Map(weights.map((w) => [w.name, w.data]))
-      return { ...check(byName.get('E')!, byName.get('W')!), ...circleMetrics(byName.get('E')!, c.p, c.hidden) }
+      const [e, w] = [byName.get('E')!, byName.get('W')!]
+      return { ...check(e, w), ...(tangent?.measure(step, e, w) ?? {}), ...circleMetrics(e, c.p, c.hidden) }
     },
     dispose() {
       for (const s of [train, test]) {

@@ -116,7 +116,7 @@ describe('matrix-factorization system (LD)', () => {
     const m = sys.hostMetrics!([
       { name: 'U', shape: [n, cfg.hidden], data: uu },
       { name: 'V', shape: [n, cfg.hidden], data: vv },
-    ])
+    ], 0)
     expect(m.e2e_nuclear).toBeCloseTo(4, 5)
     const q = [0.75, 0.25]
     expect(m.e2e_effective_rank).toBeCloseTo(Math.exp(-q.reduce((a, p) => a + p * Math.log(p), 0)), 5)

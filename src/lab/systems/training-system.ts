@@ -49,7 +49,7 @@ export interface TrainingSystem {
   fastGradients?(step: number): Promise<Record<string, Float32Array>>
   /** The fast path's measurements at the host weights (replacing measure()), or undefined. */
   measureHost?(): Promise<Record<string, number> | undefined>
-  /** Metrics computed on the host from the weights (small matrices: SVDs, Schatten floors). */
-  hostMetrics?(weights: { name: string; shape: number[]; data: Float32Array }[]): Record<string, number>
+  /** Metrics computed on the host from the weights at evaluation step `step` (small matrices: SVDs, Schatten floors). */
+  hostMetrics?(weights: { name: string; shape: number[]; data: Float32Array }[], step: number): Record<string, number>
   dispose(): void
 }

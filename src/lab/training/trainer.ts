@@ -283,7 +283,7 @@ export class Trainer {
     })
     this.pattern?.dispose()
     this.pattern = pattern
-    if (this.system.hostMetrics) Object.assign(metrics, this.system.hostMetrics(await this.readWeights()))
+    if (this.system.hostMetrics) Object.assign(metrics, this.system.hostMetrics(await this.readWeights(), this.step))
     return metrics
   }
 
