@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { ConfigIssue } from './api'
 import { LabError } from './lab-error'
+import { memoryProblem } from './memory-estimate'
 
 /** Operations of the modular-arithmetic task; see SCIENCE.md "Tasks". */
 export const MODULAR_OPS = ['add', 'sub', 'mul', 'div', 'sq_sum', 'quad'] as const
@@ -145,20 +146,66 @@ function isPrime(n: number): boolean {
   return true
 }
 
-/** Every problem of a config object, by key, in the words the CLI prints them; empty when it is valid. */
+/**
+ * Every problem of a config object, by key, in the words the CLI prints them; empty when it is valid.
+ * A valid config whose tensors would not fit in this machine's free memory is a problem too (on
+ * 'config'), found before anything is allocated.
+ */
 export function configIssues(input: unknown): ConfigIssue[] {
   const result = runConfigSchema.safeParse(input)
-  return result.success ? [] : result.error.issues.map(toConfigIssue)
+  if (!result.success) return result.error.issues.map((i) => toConfigIssue(i, input))
+  const memory = memoryProblem(result.data)
+  return memory ? [{ key: 'config', message: memory }] : []
 }
 
-function toConfigIssue(issue: z.core.$ZodIssue): ConfigIssue {
+function toConfigIssue(issue: z.core.$ZodIssue, input: unknown): ConfigIssue {
   if (issue.code === 'unrecognized_keys') {
     const message = `unknown config key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')} (known keys: ${CONFIG_KEYS.join(', ')})`
     return { key: issue.keys.length === 1 ? issue.keys[0] : 'config', message }
   }
   const key = issue.path.join('.') || 'config'
-  if (issue.code === 'invalid_type' && issue.input === undefined) return { key, message: `missing config key '${key}'` }
+  const given = valueAt(input, issue.path)
+  if (issue.code === 'invalid_type') {
+    if (issue.path.length === 0) return { key, message: `a run config must be an object of config keys, not ${describe(input)}` }
+    if (given === MISSING) return { key, message: `missing config key '${key}'` }
+    const nullable = key === 'batch_size' ? ' or null (full batch)' : ''
+    return { key, message: `${key} must be ${EXPECTED[issue.expected] ?? issue.expected}${nullable}, not ${describe(given)}` }
+  }
+  if (issue.code === 'invalid_value') return { key, message: `${key} must be one of ${issue.values.map(String).join(', ')}, not ${describe(given)}` }
+  // zod's own words for a bound ("Too small: expected number to be >0") get the key and the value.
+  if ((issue.code === 'too_small' || issue.code === 'too_big') && /^Too (small|big)/.test(issue.message)) {
+    const bound = issue.code === 'too_small' ? `${issue.inclusive ? '≥' : '>'} ${issue.minimum}` : `${issue.inclusive ? '≤' : '<'} ${issue.maximum}`
+    return { key, message: `${key} must be ${bound}, not ${describe(given)}` }
+  }
   return { key, message: issue.message }
+}
+
+const EXPECTED: Record<string, string> = {
+  number: 'a number',
+  int: 'a whole number',
+  record: 'an object of tensor names to weight decays, e.g. {"E": 0}',
+  string: 'text',
+}
+
+const MISSING = Symbol('missing')
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let at: unknown = input
+  for (const step of path) {
+    if (typeof at !== 'object' || at === null || !Object.prototype.hasOwnProperty.call(at, step)) return MISSING
+    at = (at as Record<PropertyKey, unknown>)[step]
+  }
+  return at
+}
+
+/** A value as the error names it: NaN and Infinity said to be no numbers, text quoted, the type of the rest. */
+function describe(v: unknown): string {
+  if (typeof v === 'number') return Number.isNaN(v) ? 'NaN (not a number)' : Number.isFinite(v) ? String(v) : `${v} (not a finite number)`
+  if (typeof v === 'string') return `the text ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`
+  if (typeof v === 'boolean') return `${v} (a boolean)`
+  if (v === null) return 'null'
+  if (Array.isArray(v)) return 'a list'
+  return typeof v === 'object' ? 'an object' : typeof v
 }
 
 /** An issue as one clause of the CLI's line: the key first, unless the message already names it. */
@@ -166,11 +213,16 @@ export function issueText(issue: ConfigIssue): string {
   return issue.key === 'config' || issue.message.startsWith(issue.key) || issue.message.includes(`'${issue.key}'`) ? issue.message : `${issue.key}: ${issue.message}`
 }
 
-/** Validates a config object; throws LabError naming every problem and how to fix it. */
+/**
+ * Validates a config object; throws LabError naming every problem and how to fix it, including a
+ * run that would not fit in this machine's free memory (with the estimate).
+ */
 export function parseRunConfig(input: unknown): RunConfig {
   const result = runConfigSchema.safeParse(input)
-  if (result.success) return result.data
-  throw new LabError(`invalid run config: ${result.error.issues.map((i) => issueText(toConfigIssue(i))).join('; ')}`)
+  if (!result.success) throw new LabError(`invalid run config: ${result.error.issues.map((i) => issueText(toConfigIssue(i, input))).join('; ')}`)
+  const memory = memoryProblem(result.data)
+  if (memory) throw new LabError(`invalid run config: ${memory}`)
+  return result.data
 }
 
 /** Parses one `--set key=value` override into the object form merged over a preset or file. */
