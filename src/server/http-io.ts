@@ -50,10 +50,16 @@ export async function readJsonBody(req: IncomingMessage): Promise<Record<string,
   if (declared > MAX_BODY_BYTES) throw new HttpError(413, `the request body is over ${MAX_BODY_BYTES} bytes`)
   const chunks: Buffer[] = []
   let size = 0
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.byteLength
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, `the request body is over ${MAX_BODY_BYTES} bytes`)
-    chunks.push(chunk)
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.byteLength
+      if (size > MAX_BODY_BYTES) throw new HttpError(413, `the request body is over ${MAX_BODY_BYTES} bytes`)
+      chunks.push(chunk)
+    }
+  } catch (e) {
+    if (e instanceof HttpError) throw e
+    // The client went away, or was cut off (Node answers 408 to a body slower than requestTimeout).
+    throw new HttpError(408, 'the request body did not arrive in time')
   }
   const text = Buffer.concat(chunks).toString('utf8').trim()
   if (text === '') return {}

@@ -1,5 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { z } from 'zod'
 import { API_CONTRACT, type SnapshotTensor } from '../shared/api'
@@ -23,7 +23,21 @@ export interface LabServerOptions {
   rendererDir: string
   /** The credential; default a fresh random one. */
   token?: string
+  /** Limits against slow or greedy clients (defaults: SERVER_LIMITS). */
+  limits?: Partial<ServerLimits>
 }
+
+export interface ServerLimits {
+  /** A client must have sent its request headers within this (ms), or gets 408 and is closed. */
+  headersTimeoutMs: number
+  /** … and its whole request, body included, within this (ms). */
+  requestTimeoutMs: number
+  /** Open connections (event sockets included) at once; one more is answered 503 and closed. */
+  maxConnections: number
+}
+
+/** Generous for one user's page (a browser opens about six connections), tight for a slowloris. */
+export const SERVER_LIMITS: ServerLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnections: 64 }
 
 export interface LabServer {
   /** The URL to open, token included. */
@@ -52,12 +66,24 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
   const events = new EventsSocket()
   const service = createLabService({ dbPath: options.dbPath, mode: 'browser' }, (event, payload) => events.broadcast(event, payload))
   let hosts = new Set<string>()
-  const server = http.createServer((req, res) => {
-    handle(req, res).catch((e) => {
-      console.error('[lab] request failed:', e)
-      sendError(res, 500, 'the lab failed to answer; see the server log')
-    })
-  })
+  const limits = { ...SERVER_LIMITS, ...options.limits }
+  const server = http.createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // Node looks for overdue requests this often; its default (30 s) would let a slow client sit past the timeouts.
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, limits.headersTimeoutMs / 4)),
+    },
+    (req, res) => {
+      if (refused.has(req.socket)) return void req.socket.destroy()
+      handle(req, res).catch((e) => {
+        console.error('[lab] request failed:', e)
+        sendError(res, 500, 'the lab failed to answer; see the server log')
+      })
+    },
+  )
+  // Node's parser still reads a refused socket: what it parses there must never reach the lab.
+  const refused = capConnections(server, limits.maxConnections)
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.setHeader('X-Content-Type-Options', 'nosniff')
@@ -92,6 +118,7 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy())
+    if (refused.has(socket)) return void socket.destroy()
     const url = parseTarget(req.url)
     if (!url || url.pathname !== '/api/events') return refuseUpgrade(socket, 404, 'Not Found', 'the event socket is /api/events')
     const refusal = foreignRequest(req, hosts)
@@ -127,6 +154,25 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
         await service.close()
       })()),
   }
+}
+
+/**
+ * Answers connections beyond `max` with 503 and closes them, so a flood of sockets cannot take
+ * the file descriptors or memory the page's own connections need; those keep being served.
+ */
+function capConnections(server: http.Server, max: number): WeakSet<object> {
+  const refused = new WeakSet<object>()
+  let open = 0
+  server.on('connection', (socket: Socket) => {
+    open++
+    socket.once('close', () => open--)
+    if (open <= max) return
+    refused.add(socket)
+    const body = JSON.stringify({ error: `too many connections (more than ${max}); close some tabs or clients and retry` })
+    socket.on('error', () => socket.destroy())
+    socket.end(`HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`)
+  })
+  return refused
 }
 
 /** The request target as a URL; null when it is not a path (`http://…` proxies, `*`). */
