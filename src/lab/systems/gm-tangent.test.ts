@@ -88,7 +88,6 @@ describe("Musat 2025's norm-lowering tangent g̃ (Eq. 28–29)", () => {
 
   it('the run check compares the update over the window before an evaluation with g̃ at its start', () => {
     const check = makeTangentCheck(config, train)!
-    const window = 10
     expect([0, 9, 10, 29, 30].filter((s) => check.wants(s))).toEqual([10, 30])
     check.mark(10, E, W)
     const g = normLoweringTangent(train, E, W, WIDTH, 'relu')
