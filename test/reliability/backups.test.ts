@@ -7,6 +7,7 @@ import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { useTempDir } from '../helpers/temp-dir'
 import { runCli } from '../helpers/run-cli'
+import { runMain } from './in-process-cli'
 import { parseRunConfig } from '../../src/shared/run-config'
 import { RunStore } from '../../src/lab/store/run-store'
 import { backUpNow, backupFolder, listBackups, maybeBackUp } from '../../src/lab/store/library-backup'
@@ -152,20 +153,20 @@ describe('a damaged library and its backup', () => {
 
     damagePages(file, 'runs', 1)
     const damaged = fs.readFileSync(file)
-    const runs = await runCli(['runs', '--db', file], env)
+    const runs = await runMain(['runs', '--db', file])
     expect(runs.code).toBe(2)
     const lines = runs.stderr.trim().split('\n')
     expect(lines).toHaveLength(1)
     expect(lines[0]).toContain(`grokking-lab: the run library ${file} is damaged (`)
     expect(lines[0]).toContain(`its newest backup is ${backup.file} (${backup.day}): \`grokking-lab restore --from ${backup.file} --db ${file}\``)
-    const check = await runCli(['check', '--db', file])
+    const check = await runMain(['check', '--db', file])
     expect(check.code).toBe(1)
     expect(check.stdout).toContain(`newest backup: ${backup.file}`)
 
-    const listed = await runCli(['backups', '--db', file, '--json'])
+    const listed = await runMain(['backups', '--db', file, '--json'])
     expect(JSON.parse(listed.stdout)).toMatchObject({ library: file, backups: [{ file: backup.file, day: backup.day }] })
 
-    const restore = await runCli(['restore', '--from', path.basename(backup.file), '--db', file, '--json'])
+    const restore = await runMain(['restore', '--from', path.basename(backup.file), '--db', file, '--json'])
     expect(restore.code).toBe(0)
     const report = JSON.parse(restore.stdout)
     expect(report).toMatchObject({ library: file, from: backup.file, runs: 3, keptAside: expect.stringMatching(/lib\.sqlite\.damaged-\d{8}-\d{6}$/) })
@@ -183,7 +184,7 @@ describe('a damaged library and its backup', () => {
     fs.copyFileSync(file, bad)
     damagePages(bad, 'metrics')
     const before = fs.readFileSync(file)
-    const restore = await runCli(['restore', '--from', bad, '--db', file])
+    const restore = await runMain(['restore', '--from', bad, '--db', file])
     expect(restore.code).toBe(2)
     expect(restore.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^grokking-lab: the backup .*bad\.sqlite is damaged too/)])
     expect(fs.readFileSync(file).equals(before)).toBe(true)

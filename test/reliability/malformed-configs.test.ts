@@ -5,7 +5,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { useTempDir } from '../helpers/temp-dir'
-import { runCli } from '../helpers/run-cli'
+import { runMain } from './in-process-cli'
 import { configFields } from '../../src/shared/config-fields'
 import { CONFIG_KEYS, configIssues, parseRunConfig } from '../../src/shared/run-config'
 import { isLabError } from '../../src/shared/lab-error'
@@ -78,7 +78,7 @@ describe('malformed configs', () => {
       [['--config', file('wide.json', '{"steps": 100, "lr": 0.001, "p": 97, "d": 1000000, "hidden": 1000000}')], /^grokking-lab: invalid run config: this config needs about 56\.1 TB \(56\.0 TB for 2\.00e\+12 parameters .*\), more than this machine's [\d.]+ [GT]B of free memory; make p, d, hidden smaller$/],
     ]
     for (const [args, line] of cases) {
-      const r = await runCli(['train', ...args, '--db', db])
+      const r = await runMain(['train', ...args, '--db', db])
       expect(r.code, args.join(' ')).toBe(2)
       expect(r.stderr.trim().split('\n'), args.join(' ')).toEqual([expect.stringMatching(line)])
     }

@@ -1,12 +1,13 @@
 // A library on read-only media (a tmpfs remounted read-only): train says so in one line and writes
 // nothing; runs, show, series and export still read it. Needs root to mount; elsewhere it says why
-// it skips.
+// it skips. The commands run through the CLI's main() in this process (runMain), to spare CI a
+// Node start-up per command.
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { runCli } from '../helpers/run-cli'
+import { runMain } from './in-process-cli'
 import { parseRunConfig } from '../../src/shared/run-config'
 import { RunStore } from '../../src/lab/store/run-store'
 import { count } from './reliability-counts'
@@ -43,22 +44,22 @@ describe('a library on read-only media', () => {
     execFileSync('mount', ['-o', 'remount,ro', mountPoint])
     const before = listing(mountPoint)
 
-    const train = await runCli(['train', '--preset', 'modadd-mlp-small', '--steps', '10', '--db', db])
+    const train = await runMain(['train', '--preset', 'modadd-mlp-small', '--steps', '10', '--db', db])
     expect(train.code).toBe(2)
     expect(train.stderr.trim().split('\n')).toEqual([
       `grokking-lab: the run library ${db} is on a read-only disk, so nothing was written to it; read commands (runs, show, series, export) work where it is, and to train, copy it to a writable disk and pass --db COPY`,
     ])
 
-    const runs = await runCli(['runs', '--db', db, '--json'])
+    const runs = await runMain(['runs', '--db', db, '--json'])
     expect(runs.stderr).toBe('')
     expect(JSON.parse(runs.stdout)).toMatchObject([{ runId: 1, name: 'kept', status: 'completed' }])
-    const show = await runCli(['show', '1', '--db', db, '--json'])
+    const show = await runMain(['show', '1', '--db', db, '--json'])
     expect(JSON.parse(show.stdout)).toMatchObject({ run: { id: 1, name: 'kept' } })
-    const series = await runCli(['series', '1', '--metric', 'train_loss', '--db', db, '--json'])
+    const series = await runMain(['series', '1', '--metric', 'train_loss', '--db', db, '--json'])
     expect(series.code).toBe(0)
     expect(series.stdout).toContain('train_loss')
     const out = path.join(os.tmpdir(), `grokking-lab-ro-export-${process.pid}.csv`)
-    const exported = await runCli(['export', '1', '--figure', 'curves', '--out', out, '--db', db])
+    const exported = await runMain(['export', '1', '--figure', 'curves', '--out', out, '--db', db])
     expect(exported.stderr).toBe('')
     expect(exported.code).toBe(0)
     expect(fs.readFileSync(out, 'utf8')).toContain('0,train_acc,train,1,99,0.99')

@@ -71,9 +71,9 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database.
  * a training worker (its parent, which opened the library first, already did).
  */
 function worthBackingUp(db: Database.Database): boolean {
-  if (process.send !== undefined) return false
   // The table itself, not an index of it: a damaged first page of runs is found here, at open.
-  return db.prepare('SELECT id FROM runs NOT INDEXED LIMIT 1').get() !== undefined
+  const any = db.prepare('SELECT id FROM runs NOT INDEXED LIMIT 1').get() !== undefined
+  return any && process.send === undefined
 }
 
 /** Why `file` cannot be written ('EROFS' for read-only media), or null where it can. */
@@ -100,20 +100,23 @@ export function readOnlyLibraryMessage(file: string, reason: string): string {
  */
 function openReadOnlyMedia(file: string, reason: string, options: OpenOptions): Database.Database {
   const settings = { readonly: true, fileMustExist: true, nativeBinding: options.nativeBinding ?? process.env.GROKKING_LAB_SQLITE_BINDING }
-  let db: Database.Database
-  try {
-    db = new Database(file, settings)
-    db.prepare('SELECT count(*) FROM sqlite_master').get()
-  } catch {
-    // A WAL library on read-only media has no WAL index and cannot get one: read it as immutable.
-    const uri = `file:${path.resolve(file).replace(/%/g, '%25').replace(/\?/g, '%3f').replace(/#/g, '%23')}?immutable=1`
+  const tryOpen = (name: string): Database.Database | Error => {
+    let db: Database.Database | undefined
     try {
-      db = new Database(uri, settings)
+      db = new Database(name, settings)
       db.prepare('SELECT count(*) FROM sqlite_master').get()
+      return db
     } catch (e) {
-      throw new LabError(`${readOnlyLibraryMessage(file, reason)} (but it cannot be read either: ${(e as Error).message})`)
+      db?.close()
+      return e as Error
     }
   }
+  // A WAL library on read-only media has no WAL index and cannot get one: read it as immutable.
+  const uri = `file:${path.resolve(file).replace(/%/g, '%25').replace(/\?/g, '%3f').replace(/#/g, '%23')}?immutable=1`
+  let opened = tryOpen(file)
+  if (opened instanceof Error) opened = tryOpen(uri)
+  if (opened instanceof Error) throw new LabError(`${readOnlyLibraryMessage(file, reason)} (but it cannot be read either: ${opened.message})`)
+  const db = opened
   if (db.pragma('application_id', { simple: true }) !== APPLICATION_ID) {
     db.close()
     throw new LabError(`${file} is a SQLite database but not a Grokking Lab library; pass another --db path`)
