@@ -19,6 +19,7 @@ const sweepId = z.coerce.number().int().positive()
 const runIds = z.array(z.number().int().positive()).min(1, 'name at least one run')
 const backendChoice = z.enum(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'])
 const configInput = z.record(z.string(), z.unknown())
+const slurmDir = z.string().trim().min(1, "give the Slurm sweep's folder (sweep --slurm DIR)").max(1000)
 
 /** One hyperparameter filter of the library: a range (min/max, inclusive) or a set of values. */
 export const configFilterSchema = z
@@ -182,6 +183,10 @@ export const API_CONTRACT = {
   'sweeps:list': { method: 'GET', path: '/api/sweeps', request: z.object({}).strict() },
   'sweeps:get': { method: 'GET', path: '/api/sweeps/:sweepId', request: z.object({ sweepId }).strict() },
   'sweeps:report': { method: 'GET', path: '/api/sweeps/:sweepId/report', request: z.object({ sweepId }).strict() },
+  /** A Slurm sweep's array tasks (sweep --slurm DIR), read from DIR: each pending, running, done, failed or interrupted, with its steps. */
+  'sweeps:slurm-status': { method: 'GET', path: '/api/sweeps/slurm/status', request: z.object({ dir: slurmDir }).strict() },
+  /** Merges the finished runs of a Slurm sweep's ended tasks into this library, as sweep-collect does; idempotent. */
+  'sweeps:slurm-collect': { method: 'POST', path: '/api/sweeps/slurm/collect', request: z.object({ dir: slurmDir }).strict() },
 
   /**
    * One figure in one format, built from every stored point (src/lab/export). `request` is an
@@ -344,6 +349,51 @@ export interface SweepProgressInfo {
   failed: number[]
 }
 
+/** A Slurm array task's state: pending (not started), running, done, failed, or interrupted (stopped; a requeue continues it). */
+export type SlurmTaskState = 'pending' | 'running' | 'done' | 'failed' | 'interrupted'
+
+/** One array task of a Slurm sweep, from its status file. */
+export interface SlurmTaskInfo {
+  task: number
+  state: SlurmTaskState
+  runs: number
+  /** Steps trained over the task's runs, of totalSteps. */
+  step: number
+  totalSteps: number
+  host: string | null
+  jobId: string | null
+  /** How often Slurm restarted it (requeue, preemption). */
+  restarts: number
+  updatedAt: string | null
+  error: string | null
+}
+
+/** A Slurm sweep's progress, read from its folder. */
+export interface SlurmSweepInfo {
+  dir: string
+  name: string
+  sweepUuid: string
+  jobId: string | null
+  runs: number
+  tasks: SlurmTaskInfo[]
+  counts: Record<SlurmTaskState, number>
+  /** Runs of the sweep this library holds, and the sweep's id here (null before the first collect). */
+  collected: number
+  sweepId: number | null
+}
+
+/** What a collect did (sweep-collect). */
+export interface SlurmCollectResult {
+  dir: string
+  sweepId: number
+  tasksRead: number
+  tasksWaiting: number
+  added: number
+  updated: number
+  unchanged: number
+  runs: number
+}
+
 export interface SweepDetail extends SweepSummary {
   baseConfig: RunConfig
   runs: { runId: number; status: RunStatus; point: Record<string, unknown> }[]
@@ -377,6 +427,8 @@ export interface LabResponses {
   'sweeps:list': SweepSummary[]
   'sweeps:get': SweepDetail
   'sweeps:report': SweepReport
+  'sweeps:slurm-status': SlurmSweepInfo
+  'sweeps:slurm-collect': SlurmCollectResult
   'export:figure': ExportedFigure
   'styles:list': NamedFigureStyle[]
   'styles:save': NamedFigureStyle

@@ -10,8 +10,9 @@ import { sweepReport, type SweepReport } from '../../lab/sweeps/sweep-report'
 import { SweepStore } from '../../lab/sweeps/sweep-store'
 import { formatTable } from '../format-table'
 import { resolveConfig } from '../resolve-config'
+import { checkLocalSweepOptions, slurmSweepCommand, type SlurmSweepOptions } from './slurm-sweep'
 
-export interface SweepOptions {
+export interface SweepOptions extends SlurmSweepOptions {
   preset?: string
   config?: string
   set?: string[]
@@ -36,6 +37,8 @@ function positiveInt(name: string, raw: string | undefined, fallback: number): n
 
 /** `grokking-lab sweep`: creates a grid × seeds sweep (or resumes one) and trains its runs from a queue. */
 export async function sweepCommand(options: SweepOptions): Promise<number> {
+  if (options.slurm !== undefined) return slurmSweepCommand(options)
+  checkLocalSweepOptions(options)
   const dbPath = resolveLibraryPath(options.db)
   const concurrency = positiveInt('concurrency', options.concurrency, 1)
   const batch = options.batch === undefined ? undefined : positiveInt('batch', options.batch, 1)

@@ -1,5 +1,8 @@
 import type { LabApi, LabParsedRequest, SweepProgressInfo, SweepSummary } from '../../shared/api'
+import path from 'node:path'
 import { LabError } from '../../shared/lab-error'
+import { collectSlurmSweep, collectedRuns } from '../cluster/collect'
+import { slurmSweepStatus } from '../cluster/task-status'
 import { APP_VERSION } from '../app-version'
 import { defaultSweepName, planSweepRuns } from '../sweeps/sweep-plan'
 import { sweepReport } from '../sweeps/sweep-report'
@@ -10,7 +13,7 @@ import type { LabContext } from './service-context'
 /** More runs than one request should create in one go (and a page list at once). */
 const MAX_SWEEP_RUNS = 10_000
 
-type SweepApi = Pick<LabApi, 'sweeps:start' | 'sweeps:list' | 'sweeps:get' | 'sweeps:report'>
+type SweepApi = Pick<LabApi, 'sweeps:start' | 'sweeps:list' | 'sweeps:get' | 'sweeps:report' | 'sweeps:slurm-status' | 'sweeps:slurm-collect'>
 
 /** Sweeps: created as the CLI's `sweep` creates them, trained in the background by runSweep's worker queue. */
 export function sweepHandlers(ctx: LabContext): SweepApi {
@@ -44,6 +47,17 @@ export function sweepHandlers(ctx: LabContext): SweepApi {
       return { ...summary(sweep, runs), baseConfig: sweep.baseConfig, runs: runs.map((r) => ({ runId: r.run.id, status: r.run.status, point: r.point })) }
     },
     'sweeps:report': async ({ sweepId }) => sweepReport(store, sweepId),
+    // A Slurm sweep's folder is read as it is: its tasks write their status files there as they train.
+    'sweeps:slurm-status': async ({ dir }) => {
+      const status = slurmSweepStatus(path.resolve(dir))
+      return { ...status, collected: collectedRuns(store, status.dir), sweepId: sweeps.sweepIdByUuid(status.sweepUuid) }
+    },
+    'sweeps:slurm-collect': async ({ dir }) => {
+      const result = collectSlurmSweep(store, path.resolve(dir))
+      const runIds = sweeps.sweepRuns(result.sweepId).map((r) => r.run.id)
+      if (result.added + result.updated > 0) emit('runs:changed', { runIds, change: 'updated' })
+      return result
+    },
   }
 }
 

@@ -21,6 +21,8 @@ export interface RunRow {
   created_at: string
   started_at: string | null
   finished_at: string | null
+  /** The run's identity across libraries (schema 7 on; every run has one). */
+  uuid: string
 }
 
 /** A row of `run_summary` as SQLite returns it. */

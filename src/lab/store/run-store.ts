@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import { randomUUID } from 'node:crypto'
 import type { RunConfig } from '../../shared/run-config'
 import { LabError } from '../../shared/lab-error'
 import type { MetricSeries, RunRecord, RunStatus, RunSummary } from '../../shared/run-types'
@@ -20,6 +21,8 @@ export interface NewRun {
   tags?: string[]
   notes?: string
   status?: RunStatus
+  /** The run's identity across libraries (merges match on it); a fresh random one when omitted. */
+  uuid?: string
 }
 
 export interface MetricRow {
@@ -53,11 +56,11 @@ export class RunStore {
   createRun(run: NewRun): number {
     const info = this.db
       .prepare(
-        `INSERT INTO runs (name, preset, status, config_json, app_version, tags_json, notes, total_steps, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO runs (name, preset, status, config_json, app_version, tags_json, notes, total_steps, created_at, uuid)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(run.name, run.preset, run.status ?? 'queued', JSON.stringify(run.config), run.appVersion,
-        JSON.stringify(run.tags ?? []), run.notes ?? '', run.config.steps, now())
+        JSON.stringify(run.tags ?? []), run.notes ?? '', run.config.steps, now(), run.uuid ?? randomUUID())
     return Number(info.lastInsertRowid)
   }
 
@@ -66,6 +69,13 @@ export class RunStore {
     const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined
     if (!row) throw new LabError(`no run ${id} in ${this.path}; 'grokking-lab runs' lists the runs`)
     return toRecord(row)
+  }
+
+  /** The run's UUID (its identity when libraries are merged); throws LabError when there is no such run. */
+  runUuid(id: number): string {
+    const row = this.db.prepare('SELECT uuid FROM runs WHERE id = ?').get(id) as { uuid: string } | undefined
+    if (!row) this.getRun(id)
+    return row!.uuid
   }
 
   listRuns(): RunRecord[] {

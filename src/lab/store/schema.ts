@@ -3,6 +3,11 @@ import type Database from 'better-sqlite3'
 /** Marks a SQLite file as a Grokking Lab library ('GRKL'); other SQLite files are refused. */
 export const APPLICATION_ID = 0x47524b4c
 
+/** A random version-4 UUID in SQL (lower-case hex, 8-4-4-4-12), as crypto.randomUUID writes them. */
+const UUID_SQL =
+  "lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || " +
+  "substr('89ab', 1 + abs(random()) % 4, 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))"
+
 /**
  * Migrations, applied in order; `PRAGMA user_version` holds how many have run. Never edit a
  * shipped migration: add a new one, so libraries written by older versions upgrade in place.
@@ -112,6 +117,16 @@ export const MIGRATIONS: readonly string[] = [
     style_json TEXT NOT NULL,
     updated_at TEXT NOT NULL
   );
+  `,
+  // Runs and sweeps carry a UUID, so merging libraries (sweep-collect, import-db) recognizes a run it
+  // already holds and collecting twice changes nothing. Existing rows get a random (v4) one.
+  `
+  ALTER TABLE runs ADD COLUMN uuid TEXT;
+  UPDATE runs SET uuid = ${UUID_SQL};
+  CREATE UNIQUE INDEX runs_uuid ON runs(uuid);
+  ALTER TABLE sweeps ADD COLUMN uuid TEXT;
+  UPDATE sweeps SET uuid = ${UUID_SQL};
+  CREATE UNIQUE INDEX sweeps_uuid ON sweeps(uuid);
   `,
 ]
 

@@ -27,6 +27,8 @@ export interface SweepOptions {
   onWorker?: (handle: TrainingHandle, runIds: number[]) => void
   /** Stops launching workers and cancels the running ones (they checkpoint); a host passing it handles SIGINT itself. */
   signal?: AbortSignal
+  /** Compute threads per worker; default: the machine's cores split over `concurrency` (a Slurm task passes its allocation). */
+  threads?: number
 }
 
 /**
@@ -52,7 +54,7 @@ export async function runSweep(dbPath: string, sweepId: number, opts: SweepOptio
     store.close()
   }
   const progress: SweepProgress = { done: total - pendingCount, total, running: [], failed: [] }
-  const threads = Math.max(1, Math.floor(cpus().length / opts.concurrency))
+  const threads = opts.threads ?? Math.max(1, Math.floor(cpus().length / opts.concurrency))
   const active = new Set<TrainingHandle>()
   let stopping = opts.signal?.aborted ?? false
   const onSigint = () => {

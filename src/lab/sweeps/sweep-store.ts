@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { LabError } from '../../shared/lab-error'
 import type { RunConfig } from '../../shared/run-config'
 import type { RunRecord } from '../../shared/run-types'
@@ -12,6 +13,8 @@ export interface SweepRecord {
   axes: GridAxis[]
   seeds: number
   createdAt: string
+  /** The sweep's identity across libraries: a Slurm sweep's tasks and the collected sweep share it. */
+  uuid: string
 }
 
 export interface SweepRun {
@@ -27,7 +30,9 @@ export interface NewSweep {
   axes: GridAxis[]
   seeds: number
   appVersion: string
-  runs: { config: RunConfig; point: Record<string, unknown> }[]
+  runs: { config: RunConfig; point: Record<string, unknown>; uuid?: string; name?: string }[]
+  /** Fresh random UUIDs when omitted (a Slurm sweep's plan fixes them so every task agrees). */
+  uuid?: string
 }
 
 /** Sweeps in the run library: a sweep groups the runs of a grid × seeds. */
@@ -39,17 +44,19 @@ export class SweepStore {
     const db = this.store.db
     return db.transaction(() => {
       const info = db
-        .prepare('INSERT INTO sweeps (name, preset, base_config_json, grid_json, seeds, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(sweep.name, sweep.preset, JSON.stringify(sweep.baseConfig), JSON.stringify(sweep.axes), sweep.seeds, new Date().toISOString())
+        .prepare('INSERT INTO sweeps (name, preset, base_config_json, grid_json, seeds, created_at, uuid) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(sweep.name, sweep.preset, JSON.stringify(sweep.baseConfig), JSON.stringify(sweep.axes), sweep.seeds, new Date().toISOString(),
+          sweep.uuid ?? randomUUID())
       const id = Number(info.lastInsertRowid)
       const link = db.prepare('INSERT INTO sweep_runs (sweep_id, run_id, point_json) VALUES (?, ?, ?)')
       sweep.runs.forEach((r, i) => {
         const runId = this.store.createRun({
-          name: `${sweep.name} #${i + 1}`,
+          name: r.name ?? `${sweep.name} #${i + 1}`,
           preset: sweep.preset,
           config: r.config,
           appVersion: sweep.appVersion,
           tags: [`sweep:${id}`],
+          uuid: r.uuid,
         })
         link.run(id, runId, JSON.stringify(r.point))
       })
@@ -68,7 +75,14 @@ export class SweepStore {
       axes: JSON.parse(row.grid_json as string),
       seeds: row.seeds as number,
       createdAt: row.created_at as string,
+      uuid: row.uuid as string,
     }
+  }
+
+  /** The id of the sweep with this UUID, or null when the library has none. */
+  sweepIdByUuid(uuid: string): number | null {
+    const row = this.store.db.prepare('SELECT id FROM sweeps WHERE uuid = ?').get(uuid) as { id: number } | undefined
+    return row?.id ?? null
   }
 
   listSweeps(): SweepRecord[] {

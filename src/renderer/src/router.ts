@@ -12,6 +12,7 @@ export const router = createRouter({
     { path: '/compare', name: 'compare', component: () => import('./views/CompareView.vue') },
     { path: '/sweeps', name: 'sweeps', component: () => import('./views/SweepListView.vue') },
     { path: '/sweeps/new', name: 'sweep-new', component: () => import('./views/SweepEditorView.vue') },
+    { path: '/sweeps/slurm', name: 'sweep-slurm', component: () => import('./views/SweepSlurmView.vue') },
     { path: '/sweeps/:id(\\d+)', name: 'sweep', component: () => import('./views/SweepDetailView.vue'), props: (route) => ({ sweepId: Number(route.params.id) }) },
     { path: '/:rest(.*)*', redirect: '/' },
   ],

@@ -1,0 +1,131 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type Database from 'better-sqlite3'
+import { LabError } from '../../shared/lab-error'
+import type { RunStatus } from '../../shared/run-types'
+import { openDatabase } from '../store/open-database'
+import type { RunStore } from '../store/run-store'
+import { APPLICATION_ID } from '../store/schema'
+
+/** What merging one library brought: runs new to the library, runs brought up to date, runs it already held. */
+export interface MergeResult {
+  file: string
+  added: number
+  updated: number
+  unchanged: number
+  /** Runs left out: still training in the source, or not of the statuses asked for. */
+  skipped: number
+  sweeps: number
+}
+
+/** Tables holding a run's data, keyed by run_id, parents before children. */
+const RUN_TABLES = ['metrics', 'run_summary', 'snapshots', 'checkpoints', 'checkpoint_tensors', 'run_clocks'] as const
+/** Columns a merge never copies: the row's id in its own library, and the worker that held it there. */
+const LOCAL_COLUMNS = new Set(['id', 'worker_pid'])
+/** A run's fields that say whether the source holds more of it than the library does. */
+const PROGRESS = ['status', 'steps_done', 'finished_at', 'wall_seconds', 'error'] as const
+
+type Row = Record<string, unknown>
+
+/**
+ * Opens another lab library read-only, refusing (LabError, one line) a missing file, a file that is
+ * not a lab library, the library itself, or one written before runs had UUIDs.
+ */
+export function openSourceLibrary(file: string, into: RunStore): Database.Database {
+  if (!fs.existsSync(file)) throw new LabError(`no file ${file}; give the path of a Grokking Lab library (.db)`)
+  if (path.resolve(file) === path.resolve(into.path)) throw new LabError(`${file} is the library being merged into; give another library`)
+  const db = openDatabase(file, { readonly: true })
+  const appId = db.pragma('application_id', { simple: true }) as number
+  const columns = (db.prepare('PRAGMA table_info(runs)').all() as { name: string }[]).map((c) => c.name)
+  if (appId !== APPLICATION_ID) {
+    db.close()
+    throw new LabError(`${file} is not a Grokking Lab library (an empty SQLite file); give a library the lab wrote`)
+  }
+  if (!columns.includes('uuid')) {
+    db.close()
+    throw new LabError(`${file} was written by an older Grokking Lab (runs without UUIDs); upgrade it once with 'grokking-lab runs --db ${file}', then import it`)
+  }
+  return db
+}
+
+/**
+ * Merges the runs of the library `src` whose status is in `statuses` (every run not training, by
+ * default) into `dst`, with their metrics, snapshots, checkpoints, clocks and sweeps, in one
+ * transaction. Runs match by UUID: one the library holds is left alone when the source has nothing
+ * newer, and brought up to date (keeping its id, name, notes and tags) when it has. Merging the
+ * same file twice therefore changes nothing.
+ */
+export function mergeLibrary(dst: RunStore, src: Database.Database, file: string, statuses?: ReadonlySet<RunStatus>): MergeResult {
+  const result: MergeResult = { file, added: 0, updated: 0, unchanged: 0, skipped: 0, sweeps: 0 }
+  const db = dst.db
+  const dstColumns = (table: string) => new Set((db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name))
+  const insertInto = (table: string, row: Row, overrides: Row = {}) => {
+    const keep = dstColumns(table)
+    const cols = Object.keys(row).filter((c) => keep.has(c) && !LOCAL_COLUMNS.has(c))
+    const values = cols.map((c) => (c in overrides ? overrides[c] : row[c]))
+    const info = db.prepare(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...values)
+    return Number(info.lastInsertRowid)
+  }
+  const srcSweeps = src.prepare('SELECT * FROM sweeps ORDER BY id').all() as Row[]
+  const links = src.prepare('SELECT * FROM sweep_runs').all() as Row[]
+  db.transaction(() => {
+    // Sweeps first, so a run's `sweep:N` tag can name the sweep's id in this library.
+    const sweepIds = new Map<number, number>()
+    for (const s of srcSweeps) {
+      const found = db.prepare('SELECT id FROM sweeps WHERE uuid = ?').get(s.uuid) as { id: number } | undefined
+      if (found) sweepIds.set(s.id as number, found.id)
+      else {
+        sweepIds.set(s.id as number, insertInto('sweeps', s))
+        result.sweeps += 1
+      }
+    }
+    const retag = (tagsJson: string) =>
+      JSON.stringify((JSON.parse(tagsJson) as string[]).map((t) => {
+        const m = /^sweep:(\d+)$/.exec(t)
+        return m && sweepIds.has(Number(m[1])) ? `sweep:${sweepIds.get(Number(m[1]))}` : t
+      }))
+    const runIds = new Map<number, number>()
+    for (const run of src.prepare('SELECT * FROM runs ORDER BY id').iterate() as IterableIterator<Row>) {
+      const status = run.status as RunStatus
+      if (status === 'running' || (statuses && !statuses.has(status))) {
+        result.skipped += 1
+        continue
+      }
+      const mine = db.prepare('SELECT * FROM runs WHERE uuid = ?').get(run.uuid) as Row | undefined
+      if (mine && PROGRESS.every((k) => mine[k] === run[k])) {
+        runIds.set(run.id as number, mine.id as number)
+        result.unchanged += 1
+        continue
+      }
+      if (mine?.status === 'running') {
+        result.skipped += 1
+        continue
+      }
+      let id: number
+      if (mine) {
+        id = mine.id as number
+        // The user's own edits here (name, notes, tags) win over the source's.
+        const fields = Object.keys(run).filter((c) => !LOCAL_COLUMNS.has(c) && !['name', 'notes', 'tags_json', 'uuid'].includes(c) && c in mine)
+        db.prepare(`UPDATE runs SET ${fields.map((c) => `${c} = ?`).join(', ')}, worker_pid = NULL WHERE id = ?`).run(...fields.map((c) => run[c]), id)
+        for (const table of [...RUN_TABLES].reverse()) db.prepare(`DELETE FROM ${table} WHERE run_id = ?`).run(id)
+        result.updated += 1
+      } else {
+        id = insertInto('runs', run, { tags_json: retag(run.tags_json as string) })
+        result.added += 1
+      }
+      runIds.set(run.id as number, id)
+      for (const table of RUN_TABLES) {
+        for (const row of src.prepare(`SELECT * FROM ${table} WHERE run_id = ?`).iterate(run.id) as IterableIterator<Row>) {
+          insertInto(table, row, { run_id: id })
+        }
+      }
+    }
+    const link = db.prepare('INSERT OR IGNORE INTO sweep_runs (sweep_id, run_id, point_json) VALUES (?, ?, ?)')
+    for (const l of links) {
+      const sweep = sweepIds.get(l.sweep_id as number)
+      const run = runIds.get(l.run_id as number)
+      if (sweep !== undefined && run !== undefined) link.run(sweep, run, l.point_json)
+    }
+  })()
+  return result
+}
