@@ -8,38 +8,14 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { useTempDir } from '../helpers/temp-dir'
 import { runCli } from '../helpers/run-cli'
 import { runMain } from './in-process-cli'
-import { parseRunConfig } from '../../src/shared/run-config'
 import { RunStore } from '../../src/lab/store/run-store'
 import { backUpNow, backupFolder, listBackups, maybeBackUp } from '../../src/lab/store/library-backup'
 import { checkLibrary } from '../../src/lab/store/library-check'
 import { count } from './reliability-counts'
+import { damagePages, smallLibrary } from './library-fixtures'
 
-/** A library of `runs` runs of 2,000 metric rows each, all in the main file as after a clean close. */
-export function smallLibrary(dir: string, runs = 3): string {
-  const file = path.join(dir, 'lib.sqlite')
-  const store = RunStore.open(file)
-  for (let r = 0; r < runs; r++) {
-    const id = store.createRun({ name: `run ${r}`, preset: null, config: parseRunConfig({ p: 7, steps: 2000, lr: 1e-3 }), appVersion: 't', tags: [] })
-    store.appendMetrics(id, Array.from({ length: 2000 }, (_, step) => ({ name: 'train_loss', step, value: 1 / (step + 1), wallSeconds: step })))
-    store.finishRun(id, 'completed', { stepsDone: 2000 })
-  }
-  store.db.pragma('wal_checkpoint(TRUNCATE)')
-  store.close()
-  return file
-}
-
-/** Overwrites the table's leaf pages (found with dbstat) with garbage, as a bad disk would. */
-export function damagePages(file: string, table: string, pages = 2): void {
-  const look = new Database(file, { readonly: true })
-  const leaves = (look.prepare('SELECT pageno FROM dbstat WHERE name = ? ORDER BY path').all(table) as { pageno: number }[]).map((r) => r.pageno)
-  look.close()
-  const bytes = fs.readFileSync(file)
-  const pageSize = bytes.readUInt16BE(16)
-  for (const page of leaves.slice(0, pages)) bytes.fill(0xa5, (page - 1) * pageSize, page * pageSize)
-  fs.writeFileSync(file, bytes)
-}
-
-async function until(test: () => boolean, ms = 20_000): Promise<void> {
+// The backup child runs at low priority: on a busy machine it can wait a while for a core.
+async function until(test: () => boolean, ms = 50_000): Promise<void> {
   const start = Date.now()
   while (!test()) {
     if (Date.now() - start > ms) throw new Error('timed out waiting')
@@ -63,7 +39,7 @@ describe('automatic backups', () => {
     delete process.env.GROKKING_LAB_BACKUPS
   })
 
-  it('copies the library once a day in the background, a sound copy, keeping the newest five', async () => {
+  it('copies the library once a day in the background, a sound copy, keeping the newest five', { timeout: 90_000 }, async () => {
     const file = smallLibrary(tempDir())
     const dir = backupFolder(file)
     fs.mkdirSync(dir)
@@ -76,6 +52,7 @@ describe('automatic backups', () => {
     const copy = path.join(dir, 'lab-2026-02-01.sqlite')
     expect(runCount(copy)).toBe(3)
     expect(checkLibrary(copy).ok).toBe(true)
+    count('integrity checks ok', 1)
     // Nothing but the kept copies is left in the folder (no partial file, WAL or lock).
     expect(fs.readdirSync(dir).sort()).toEqual(listBackups(file).map((b) => path.basename(b.file)).sort())
     // The same day again: nothing to do.
@@ -83,7 +60,7 @@ describe('automatic backups', () => {
     count('backups made', 1)
   })
 
-  it('starts one backup when several processes open the library at once', async () => {
+  it('starts one backup when several processes open the library at once', { timeout: 90_000 }, async () => {
     const file = smallLibrary(tempDir())
     const started = [1, 2, 3, 4].map(() => maybeBackUp(file, { day: '2026-03-01' }))
     expect(started.filter(Boolean)).toHaveLength(1)
@@ -134,6 +111,7 @@ describe('automatic backups', () => {
     expect(fs.readdirSync(backupFolder(tiny))).toEqual(['lab-2026-05-01.sqlite'])
     expect(fs.readFileSync(path.join(backupFolder(tiny), 'lab-2026-05-01.sqlite'), 'utf8')).toBe('an older backup')
     expect(checkLibrary(tiny).ok).toBe(true)
+    count('integrity checks ok', 1)
     // With the space check, the same copy is skipped before it starts.
     expect(await backUpNow(tiny, { day: '2026-05-02' })).toEqual({ skipped: expect.stringMatching(/^backup skipped: \d+ MB free/) })
   })
@@ -173,9 +151,10 @@ describe('a damaged library and its backup', () => {
     // The damaged file is kept byte for byte; the library is the backup again.
     expect(fs.readFileSync(report.keptAside).equals(damaged)).toBe(true)
     expect(checkLibrary(file).ok).toBe(true)
+    count('integrity checks ok', 1)
     expect(runCount(file)).toBe(3)
     count('damaged libraries restored', 1)
-  }, 60_000)
+  }, 90_000)
 
   it('restore refuses a damaged backup and leaves the library as it was', async () => {
     const dir = tempDir()

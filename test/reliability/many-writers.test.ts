@@ -5,6 +5,7 @@ import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { runCli, spawnCli } from '../helpers/run-cli'
 import { useTempDir } from '../helpers/temp-dir'
+import { count } from './reliability-counts'
 
 const STEPS = 60
 const EVERY = 10
@@ -42,5 +43,7 @@ describe('many writers', () => {
     }
     look.close()
     expect((await runCli(['check', '--db', db])).code).toBe(0)
+    count('concurrent writers', trainers.length)
+    count('integrity checks ok', 1)
   }, 240_000)
 })

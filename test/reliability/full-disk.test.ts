@@ -8,6 +8,7 @@ import path from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { runCli } from '../helpers/run-cli'
+import { count } from './reliability-counts'
 
 const mountPoint = fs.mkdtempSync(path.join(os.tmpdir(), 'grokking-lab-tiny-'))
 const mounted = (() => {
@@ -48,5 +49,7 @@ describe('a full disk', () => {
     expect(resume.code).toBe(0)
     expect(JSON.parse(resume.stdout)).toMatchObject({ runId: 1, status: 'completed', steps: 400 })
     expect((await runCli(['check', '--db', db])).code).toBe(0)
+    count('full disks survived', 1)
+    count('integrity checks ok', 1)
   }, 180_000)
 })
