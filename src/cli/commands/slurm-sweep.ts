@@ -44,7 +44,7 @@ function positiveInt(name: string, raw: string | undefined): number | undefined 
 /** Refuses Slurm's pass-through options on a local sweep (they would be ignored silently). */
 export function checkLocalSweepOptions(options: SlurmSweepOptions): void {
   const given = PASS_THROUGH.filter((k) => options[k] !== undefined)
-  if (given.length > 0) throw new LabError(`${given.map(flag).join(', ')} only apply to a Slurm sweep; add --slurm DIR`)
+  if (given.length > 0) throw new LabError(`${given.map(flag).join(', ')} ${given.length === 1 ? 'applies' : 'apply'} only to a Slurm sweep; add --slurm DIR`)
 }
 
 /**

@@ -35,7 +35,7 @@ function positiveInt(name: string, raw: string | undefined, fallback: number): n
   return v
 }
 
-/** `grokking-lab sweep`: creates a grid × seeds sweep (or resumes one) and trains its runs from a queue. */
+/** `grokking-lab sweep`: creates a grid × seeds sweep (or resumes one) and trains its runs from a queue; with --slurm DIR, plans it as a job array instead. */
 export async function sweepCommand(options: SweepOptions): Promise<number> {
   if (options.slurm !== undefined) return slurmSweepCommand(options)
   checkLocalSweepOptions(options)

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type Database from 'better-sqlite3'
-import { LabError } from '../../shared/lab-error'
+import { isLabError, LabError } from '../../shared/lab-error'
 import type { RunStatus } from '../../shared/run-types'
 import { openDatabase } from '../store/open-database'
 import type { RunStore } from '../store/run-store'
@@ -34,7 +34,14 @@ type Row = Record<string, unknown>
 export function openSourceLibrary(file: string, into: RunStore): Database.Database {
   if (!fs.existsSync(file)) throw new LabError(`no file ${file}; give the path of a Grokking Lab library (.db)`)
   if (path.resolve(file) === path.resolve(into.path)) throw new LabError(`${file} is the library being merged into; give another library`)
-  const db = openDatabase(file, { readonly: true })
+  let db: Database.Database
+  try {
+    db = openDatabase(file, { readonly: true })
+  } catch (e) {
+    // openDatabase speaks of --db; here the file is an argument.
+    if (isLabError(e)) throw new LabError(e.message.replace(/; pass another --db path$/, '; give a library the lab wrote'))
+    throw e
+  }
   const appId = db.pragma('application_id', { simple: true }) as number
   const columns = (db.prepare('PRAGMA table_info(runs)').all() as { name: string }[]).map((c) => c.name)
   if (appId !== APPLICATION_ID) {
