@@ -1,8 +1,10 @@
 // Kills at random moments: a training worker SIGKILLed again and again (during start-up, steps,
 // evaluations, snapshot and checkpoint writes) resumes each time and ends on the same curve and
-// clocks as a run never killed; an import killed mid-way leaves no half-made run. The library's
+// clocks as a run never killed; a sweep killed with its worker resumes to every run complete; an
+// import killed mid-way leaves no half-made run. The library's
 // integrity check runs after every kill. The moments come from a seeded generator: the seed is
 // printed, and RELIABILITY_SEED=N replays a run of the suite.
+import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -98,6 +100,38 @@ describe('kills at random moments', () => {
     }
     expect(kills).toBeGreaterThanOrEqual(2)
     count('kills survived', kills)
+  }, 120_000)
+
+  it('a sweep killed with its worker at a random moment resumes to every run complete', async () => {
+    const db = path.join(dir, 'sweep.sqlite')
+    const bin = path.resolve(__dirname, '../../bin/grokking-lab.mjs')
+    const args = ['sweep', '--preset', 'modadd-mlp-small', '--steps', '200', '--set', 'eval_every=10', '--set', 'checkpoint_every=40', '--grid', 'wd=1,2', '--batch', '1', '--backend', 'wasm', '--db', db]
+    // Its own process group, so one kill takes the host and its worker at the same instant.
+    const child = spawn(process.execPath, [bin, ...args], { detached: true, stdio: 'ignore', env: { ...process.env, GROKKING_LAB_THREADS: '1' } })
+    const gone = new Promise((r) => child.on('exit', r))
+    let exited = false
+    void gone.then(() => (exited = true))
+    while (!exited && !fs.existsSync(db)) await sleep(20)
+    await Promise.race([sleep(500 + next() * 3000), gone])
+    try {
+      process.kill(-child.pid!, 'SIGKILL')
+    } catch {
+      // The sweep had finished.
+    }
+    await gone
+    const killed = !exited || child.signalCode === 'SIGKILL'
+    expectSound(db)
+    const resumed = await runMain(['sweep', '--resume', '1', '--backend', 'wasm', '--db', db, '--json'])
+    expect(resumed.code, resumed.stderr).toBe(0)
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ done: 2, total: 2, failed: [] })
+    expectSound(db)
+    const look = RunStore.open(db, { readonly: true })
+    for (const run of look.listRuns()) {
+      expect(run.status).toBe('completed')
+      expect(look.readSeries(run.id, ['train_loss'])[0].steps).toEqual(Array.from({ length: 21 }, (_, i) => i * 10))
+    }
+    look.close()
+    if (killed) count('kills survived', 1)
   }, 120_000)
 
   it('an import killed at a random moment leaves the library whole and no half-made run', async () => {
