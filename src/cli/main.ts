@@ -3,7 +3,7 @@ import { isLabError, LabError } from '../shared/lab-error'
 import { BACKEND_NAMES } from '../shared/backend'
 import { APP_VERSION } from '../lab/app-version'
 import type { StyleFlags } from './commands/export-figure'
-import { EXPORT_FIGURE_HELP, EXPORT_FIGURES, EXPORT_FORMATS, FOURIER_VIEWS } from '../shared/figures/export/export-request'
+import { EXPORT_FIGURE_HELP, EXPORT_FIGURES, EXPORT_FORMATS, FOURIER_VIEWS, HEATMAP_SCALES } from '../shared/figures/export/export-request'
 import { FONT_FAMILIES, LEGEND_POSITIONS, TICK_FORMATS } from '../shared/figures/export/figure-style'
 import { CLOCK_X_AXES } from '../shared/figures/clock-plot'
 import { addClusterCommands, slurmOptions } from './cluster-commands'
@@ -199,16 +199,18 @@ function buildProgram(setExit: (code: number) => void): Command {
       .option('--bundle <dir>', 'write the figure, its data, its JSON and provenance.json (configs, seeds, engine, version, the command) into DIR')
       .option('--style <name>', 'a built-in or saved style (grokking-lab styles lists them; default one-column)')
       .option('--sweep <id>', 'the sweep of a sweep or phase figure')
-      .option('--metrics <names>', 'curves and clocks: stored metrics, comma-separated (train_X and test_X share a chart)')
-      .addOption(new Option('--x <axis>', 'time axis of curves and clocks').choices([...CLOCK_X_AXES]))
+      .option('--metrics <names>', 'curves and clocks: stored metrics, comma-separated (train_X and test_X share a chart); collapse: param_norm or test_loss')
+      .addOption(new Option('--x <axis>', 'time axis of curves and clocks (transition and distance: step or log-step)').choices([...CLOCK_X_AXES]))
       .option('--log-y', 'log y for curves and clocks (accuracies stay linear)')
       .option('--epsilon <ε>', 'clock threshold on the train loss (T_fit)')
       .option('--accuracy <a>', 'clock accuracy threshold (T_mem, T_gen)')
       .option('--delta <δ>', 'clock band on the structural energy (T_struct)')
       .option('--tensor <name>', 'heatmap: the tensor (default the first)')
-      .option('--step <n>', 'heatmap and fourier: the snapshot step (default the last)')
+      .option('--step <n>', 'heatmap, fourier, neurons and circles: the snapshot step (default the last); concentration: the step marked')
       .option('--sort', 'heatmap: sort lines by dominant frequency')
-      .addOption(new Option('--view <view>', 'fourier and fourier-time: the token view').choices([...FOURIER_VIEWS]))
+      .addOption(new Option('--view <view>', 'fourier, fourier-time and concentration: the token view').choices([...FOURIER_VIEWS]))
+      .addOption(new Option('--scale <scale>', "heatmap: colour scale over every snapshot (shared, the page's default) or this step's").choices([...HEATMAP_SCALES]))
+      .option('--frequency <k>', "circles: the frequency whose cos/sin plane is drawn (default the view's first)")
       .option('--clock <name>', 'sweep: the clock of the fit, e.g. T_gen')
       .option('--key <name>', 'sweep: the swept key of the fit, e.g. wd')
       .option('--fixed <key=value>', 'sweep: a value the fit holds fixed (repeatable), e.g. lr=0.001', collect)

@@ -47,6 +47,8 @@ export interface ExportOptions extends StyleFlags {
   step?: string
   sort?: boolean
   view?: string
+  scale?: string
+  frequency?: string
   clock?: string
   key?: string
   fixed?: string[]
@@ -106,6 +108,8 @@ function requestOf(runsArg: string | undefined, o: ExportOptions): ExportRequest
     step: number('step', o.step, true),
     sort: o.sort ?? false,
     view: o.view as ExportRequest['view'],
+    scale: o.scale as ExportRequest['scale'],
+    frequency: number('frequency', o.frequency, true),
     clock: o.clock,
     key: o.key,
     fixed: o.fixed ? Object.fromEntries(o.fixed.map(fixedPair)) : undefined,

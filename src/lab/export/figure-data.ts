@@ -28,6 +28,8 @@ export function figureTable(figure: Figure): DataTable {
       return lineRows(figure.panels)
     case 'bar':
       return { columns: ['category', 'value', 'marked'], rows: figure.figure.bars.map((b) => [b.category, b.value, b.label ? 1 : 0]) }
+    case 'scatter':
+      return { columns: ['label', 'x', 'y'], rows: figure.figure.points.map((p) => [p.label, p.x, p.y]) }
     case 'grid-heatmap': {
       const f = figure.figure
       const rows: DataTable['rows'] = []

@@ -3,8 +3,8 @@
 import * as echarts from 'echarts'
 import type { Figure } from '../../shared/figures/export/figure'
 import type { FigureStyle } from '../../shared/figures/export/figure-style'
-import { printOption } from '../../shared/figures/export/print/figure-option'
-import { printLook, type PrintLook } from '../../shared/figures/export/print/print-look'
+import { printOption } from '../../shared/figures/options/figure-option'
+import { printLook, type PrintLook } from '../../shared/figures/options/print-look'
 import { heatmapPng } from './heatmap-raster'
 import { textWidth, useFontMetrics } from './text-measure'
 

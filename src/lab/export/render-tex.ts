@@ -158,6 +158,20 @@ export function renderTex(figure: Figure, style: FigureStyle, dataDir: string): 
       body = `\\begin{axis}[${keys.join(',\n  ')}]\n${plots.join('\n')}\n${labels.join('\n')}\n\\end{axis}`
       break
     }
+    case 'scatter': {
+      const f = figure.figure
+      const keys = [...size, ...(title ? [`title={${texText(title)}}`] : []), ...axisKeys(style, { label: f.x.label, log: f.x.scale === 'log', min: f.x.min, max: f.x.max }, { label: f.y.label, log: f.y.scale === 'log', min: f.y.min, max: f.y.max })]
+      if (f.equalAspect) keys.push('axis equal image')
+      // One data file per point colour, each drawn in its colour, as the SVG colours them.
+      const plots = [...new Set(f.points.map((p) => p.color))].map((c, i) => {
+        const name = `${dataDir}/points${i}.csv`
+        files.push({ name, bytes: Buffer.from(['x,y,label', ...f.points.filter((p) => p.color === c).map((p) => `${p.x},${p.y},${p.label}`)].join('\n') + '\n') })
+        return `\\addplot[only marks, mark=*, mark size=1.2pt, color=${colors.name(c)}, forget plot] table[x=x, y=y, col sep=comma] {${name}};`
+      })
+      const labels = f.showLabels ? f.points.map((p) => `\\node[right, font=\\tiny, text=black!70] at (axis cs:${p.x},${p.y}) {${texText(p.label)}};`) : []
+      body = `\\begin{axis}[${keys.join(',\n  ')}]\n${[...plots, ...labels].join('\n')}\n\\end{axis}`
+      break
+    }
     case 'grid-heatmap': {
       const f = figure.figure
       const name = `${dataDir}/cells.png`

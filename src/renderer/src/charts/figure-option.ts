@@ -1,30 +1,21 @@
-import type { FigureAxis, FigureSeries, LineDash, LineFigure } from '../../../shared/figures'
+// The page's line charts: the theme read off the page, and what a live chart needs to update by
+// appending points. The option itself is the shared builder's (src/shared/figures/options), in
+// the screen look, so the page and export draw a figure with the same code.
+import type { FigureAxis, FigureSeries, LineFigure } from '../../../shared/figures'
 import { drawable } from '../../../shared/figures'
-import { num } from '../format'
-import type { LineChartOption, LineSeriesOption } from './echarts'
+import { screenLook, type ChartTheme } from '../../../shared/figures/options/chart-look'
+import { CURVE_ZLEVEL, GRID_BOTTOM, GRID_LEFT, GRID_RIGHT, GRID_TOP, lineOption, type Point } from '../../../shared/figures/options/line-option'
+import type { LineChartOption } from './echarts'
 
-/** Colours of the chart's frame, read from the page's CSS so charts follow the theme. */
-export interface ChartTheme {
-  text: string
-  muted: string
-  line: string
-  panel: string
-}
+export type { ChartTheme, Point }
+export { CURVE_ZLEVEL, GRID_BOTTOM, GRID_LEFT, GRID_RIGHT, GRID_TOP }
 
+/** The chart frame's colours, read from the page's CSS so charts follow the theme. */
 export function readTheme(el: Element): ChartTheme {
   const style = getComputedStyle(el)
   const get = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback
   return { text: get('--text', '#e3e6eb'), muted: get('--muted', '#8d95a3'), line: get('--line', '#2c3038'), panel: get('--panel', '#1c1f25') }
 }
-
-/** One point as ECharts takes it; y is null where the scale cannot draw it (≤ 0 on a log axis). */
-export type Point = [number, number | null]
-const MARKERS_ID = '__markers'
-/** The plot area's inset in px, for reading the visible window off the grid. */
-export const GRID_LEFT = 64
-export const GRID_RIGHT = 18
-export const GRID_TOP = 34
-export const GRID_BOTTOM = 40
 
 /**
  * Series data in ECharts' [x, y] form, kept per series id. Live curves only grow (new points are
@@ -109,152 +100,13 @@ export function structureKey(figure: LineFigure): string {
   ])
 }
 
-const DASH: Record<LineDash, 'solid' | 'dashed' | 'dotted'> = { solid: 'solid', dashed: 'dashed', dotted: 'dotted' }
-
-function axis(a: FigureAxis, theme: ChartTheme, position: 'x' | 'y') {
-  return {
-    type: a.scale === 'log' ? ('log' as const) : ('value' as const),
-    name: a.label,
-    nameLocation: 'middle' as const,
-    nameGap: position === 'x' ? 26 : 46,
-    nameTextStyle: { color: theme.muted },
-    min: a.min,
-    max: a.max,
-    logBase: 10,
-    axisLine: { lineStyle: { color: theme.line } },
-    axisTick: { lineStyle: { color: theme.line } },
-    axisLabel: { color: theme.muted, formatter: (v: number) => num(v, 2) },
-    splitLine: { lineStyle: { color: theme.line, opacity: position === 'y' ? 0.6 : 0.35 } },
-  }
-}
-
-/** The canvas layer of the curves: above the axes, labels and markers, so a live append repaints only it. */
-export const CURVE_ZLEVEL = 1
-
-function seriesOption(s: FigureSeries, data: Point[]): LineSeriesOption {
-  return {
-    id: s.id,
-    name: s.legend ?? s.name,
-    type: 'line',
-    zlevel: CURVE_ZLEVEL,
-    data,
-    showSymbol: false,
-    symbol: 'circle',
-    symbolSize: 4,
-    connectNulls: false,
-    lineStyle: { color: s.color, width: 1.6, type: DASH[s.dash ?? 'solid'] },
-    itemStyle: { color: s.color },
-    emphasis: { focus: 'series' },
-  }
-}
-
-/**
- * Markers at the same step share one label (T_margin and T_mem often coincide), and successive
- * labels alternate sides of their lines so that clocks a few steps apart stay readable.
- */
-function markerLines(figure: LineFigure, theme: ChartTheme) {
-  const sorted = [...figure.markers].sort((a, b) => a.x - b.x)
-  const labelled = new Map<number, string[]>()
-  for (const m of sorted) labelled.set(m.x, [...(labelled.get(m.x) ?? []), m.label])
-  const xs = [...labelled.keys()]
-  const shown = new Set<number>()
-  return sorted.map((m) => {
-    const first = !shown.has(m.x)
-    shown.add(m.x)
-    const side = xs.indexOf(m.x) % 2 === 0 ? 'insideEndTop' : 'insideEndBottom'
-    return {
-      xAxis: m.x,
-      name: m.label,
-      lineStyle: { color: m.color, type: DASH[m.dash ?? 'dashed'], width: 1.2 },
-      label: {
-        show: first,
-        position: side as 'insideEndTop' | 'insideEndBottom',
-        formatter: `${labelled.get(m.x)!.join(' · ')} ${num(m.x)}`,
-        color: m.color,
-        fontSize: 11,
-        textBorderColor: theme.panel,
-        textBorderWidth: 2,
-      },
-    }
-  })
-}
-
-function markerSeries(figure: LineFigure, theme: ChartTheme): LineSeriesOption {
-  return {
-    id: MARKERS_ID,
-    name: MARKERS_ID,
-    type: 'line',
-    data: [],
-    silent: false,
-    tooltip: { show: false },
-    markLine: { symbol: ['none', 'none'], animation: false, emphasis: { disabled: true }, data: markerLines(figure, theme) },
-  }
-}
-
-// A scrolling legend lays out its pager on every update; a few entries fit on one line without it.
-const PLAIN_LEGEND_MAX = 4
-
-function legendOption(figure: LineFigure, theme: ChartTheme) {
-  const data = [...new Set(figure.series.map((s) => s.legend ?? s.name))]
-  return { top: 4, left: 60, data, textStyle: { color: theme.text }, inactiveColor: theme.line, type: data.length > PLAIN_LEGEND_MAX ? ('scroll' as const) : ('plain' as const), pageTextStyle: { color: theme.muted } }
-}
-
-/** The whole ECharts option of a figure. */
+/** The whole ECharts option of a figure on the page, its points from `cache`. */
 export function fullOption(figure: LineFigure, theme: ChartTheme, cache: SeriesDataCache): LineChartOption {
   cache.keep(new Set(figure.series.map((s) => s.id)))
-  return {
-    animation: false,
-    textStyle: { color: theme.text, fontFamily: 'inherit' },
-    // The plot area is exactly these insets: ECharts' default ('auto') would first lay out every
-    // axis label to shrink the grid to fit, a second axis build on each update, and the insets
-    // would no longer say where the plot area is.
-    grid: { left: GRID_LEFT, right: GRID_RIGHT, top: GRID_TOP, bottom: GRID_BOTTOM, outerBoundsMode: 'none' },
-    legend: legendOption(figure, theme),
-    tooltip: {
-      trigger: 'axis',
-      // Inside the chart's own element: otherwise every redraw asks the browser for the element's
-      // computed position, a forced style recalculation per update.
-      appendTo: (dom: HTMLElement) => dom,
-      backgroundColor: theme.panel,
-      borderColor: theme.line,
-      textStyle: { color: theme.text, fontSize: 12 },
-      axisPointer: { type: 'line', lineStyle: { color: theme.muted } },
-      formatter: tooltipText(new Map(figure.series.map((s) => [s.id, s.name])), figure.x.label),
-    },
-    dataZoom: [{ type: 'inside', xAxisIndex: 0, filterMode: 'none' }],
-    xAxis: axis(figure.x, theme, 'x'),
-    yAxis: axis(figure.y, theme, 'y'),
-    series: [...figure.series.map((s) => seriesOption(s, cache.data(s, figure.y.scale))), markerSeries(figure, theme)],
-  }
+  return lineOption(figure, screenLook(theme), (s: FigureSeries) => cache.data(s, figure.y.scale)) as LineChartOption
 }
 
 /** Only the series data, for an update that keeps the figure's structure. */
 export function dataOption(figure: LineFigure, cache: SeriesDataCache): LineChartOption {
   return { series: figure.series.map((s) => ({ id: s.id, data: cache.data(s, figure.y.scale) })) }
-}
-
-interface TooltipParam {
-  seriesName?: string
-  seriesId?: string
-  marker?: unknown
-  value?: unknown
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c)
-}
-
-/** The tooltip: the x value (a step on the step axis), then each curve's full name (not its legend group) and value. */
-function tooltipText(names: Map<string, string>, xLabel: string) {
-  return (params: unknown): string => {
-    const list = (Array.isArray(params) ? params : [params]) as TooltipParam[]
-    const rows = list.filter((p) => p.seriesId !== MARKERS_ID && Array.isArray(p.value))
-    if (rows.length === 0) return ''
-    const step = (rows[0].value as Point)[0]
-    const lines = rows.map((p) => {
-      const name = names.get(p.seriesId ?? '') ?? p.seriesName ?? ''
-      return `${typeof p.marker === 'string' ? p.marker : ''}${escapeHtml(name)} <b>${num((p.value as Point)[1], 4)}</b>`
-    })
-    return [`${escapeHtml(xLabel)} ${num(step, 4)}`, ...lines].join('<br>')
-  }
 }

@@ -34,26 +34,6 @@ export function useOptionChart<F>(host: Ref<HTMLDivElement | null>, figure: () =
   watch(figure, (f) => scheduleDraw(owner, () => draw(f), true))
 }
 
-/** Axis styling shared by the Fourier charts, following the page theme. */
-export function themedAxis(theme: ChartTheme, name: string, gap = 26) {
-  return {
-    name,
-    nameLocation: 'middle' as const,
-    nameGap: gap,
-    nameTextStyle: { color: theme.muted },
-    axisLine: { lineStyle: { color: theme.line } },
-    axisTick: { lineStyle: { color: theme.line } },
-    axisLabel: { color: theme.muted },
-    splitLine: { lineStyle: { color: theme.line, opacity: 0.5 } },
-  }
-}
-
-/** A tooltip drawn inside the chart's element (see figure-option.ts for why). */
-export function themedTooltip(theme: ChartTheme) {
-  return {
-    appendTo: (dom: HTMLElement) => dom,
-    backgroundColor: theme.panel,
-    borderColor: theme.line,
-    textStyle: { color: theme.text, fontSize: 12 },
-  }
-}
+// The page's axis and tooltip styling live with the shared option builders; charts outside this
+// folder (the sweep's scaling chart) take them from here.
+export { themedAxis, themedTooltip } from '../../../shared/figures/options/screen-look'

@@ -9,9 +9,11 @@ import { metricGroups, overlaidCharts, smallMultiples, type ClockRun } from '../
 import type { FourierSummary } from '../../analysis-types'
 import { spectrumStats } from '../fourier-concentration'
 import { frequencyStepsFigure, spectrumFigure } from '../fourier-figures'
+import { maxAbs } from '../heatmap-data'
 import { buildHeatmapFigure, heatmapOrder } from '../heatmap-figure'
 import { seriesColor } from '../palette'
 import { buildPhaseGrid, buildScalingFigure, fitLabel } from '../sweep-figures'
+import { circlesFigure, concentrationExport, neuronsFigure, systemFigure } from './build-view-figures'
 import type { Figure } from './figure'
 import type { ParsedExportRequest } from './export-request'
 
@@ -41,6 +43,19 @@ export async function buildExportFigure(invoke: Invoke | LabBridge['invoke'], re
       return fourier(call, request)
     case 'fourier-time':
       return fourierTime(call, request)
+    case 'neurons':
+      return neuronsFigure(call, request)
+    case 'circles':
+      return circlesFigure(call, request)
+    case 'concentration':
+      return concentrationExport(call, request)
+    case 'energy':
+    case 'energy-gap':
+    case 'balancedness':
+    case 'transition':
+    case 'distance':
+    case 'collapse':
+      return systemFigure(call, request)
     case 'sweep':
     case 'phase':
       return sweepFigure(call, request)
@@ -101,8 +116,17 @@ async function heatmap(call: Invoke, request: ParsedExportRequest): Promise<Expo
     if (!order) throw new LabError(`tensor ${name} of run ${runId} has no axis of length p, so it has no frequency order; leave out --sort`)
     sort = { order }
   }
-  const figure = buildHeatmapFigure({ name, shape: tensor.shape, data: tensor.data, step, runId, sort }, p)
+  // The page's default scale: max |value| of the tensor over every snapshot, so that steps compare.
+  const scaleMax = request.scale === 'shared' ? await sharedMax(call, runId, name, list.steps, step, tensor.data) : undefined
+  const figure = buildHeatmapFigure({ name, shape: tensor.shape, data: tensor.data, step, runId, sort, scaleMax }, p)
   return { figure: { kind: 'heatmap', figure }, runIds: [runId] }
+}
+
+/** Max |value| of a tensor over the run's snapshots (one at a time: each can be megabytes). */
+async function sharedMax(call: Invoke, runId: number, tensor: string, steps: number[], shown: number, data: Float32Array): Promise<number> {
+  let max = maxAbs(data)
+  for (const step of steps) if (step !== shown) max = Math.max(max, maxAbs((await call('snapshots:tensor', { runId, step, tensor })).data))
+  return max
 }
 
 async function fourier(call: Invoke, request: ParsedExportRequest): Promise<ExportFigure> {

@@ -19,6 +19,8 @@ export function exportCommand(request: ParsedExportRequest, style: { preset?: st
   if (request.step !== undefined) a.push('--step', String(request.step))
   if (request.sort) a.push('--sort')
   if (request.view !== 'embedding') a.push('--view', request.view)
+  if (request.scale !== 'shared') a.push('--scale', request.scale)
+  if (request.frequency !== undefined) a.push('--frequency', String(request.frequency))
   if (request.clock) a.push('--clock', request.clock)
   if (request.key) a.push('--key', request.key)
   for (const [k, v] of Object.entries(request.fixed ?? {})) a.push('--fixed', `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)

@@ -1,12 +1,8 @@
 // Token tensors of a snapshot fetched once per (run, step, name) for the client-side pictures.
 import type { SnapshotList, SnapshotTensor } from '../../../../shared/api'
-import type { RunConfig } from '../../../../shared/run-config'
 import { lab } from '../../api'
 
-/** The stored names of the embedding and the first MLP layer's input weights (see src/lab/analysis/weight-views.ts). */
-export function tokenTensorNames(config: RunConfig): { embedding: string; inputWeights: string } {
-  return config.model === 'transformer-1l' ? { embedding: 'embed.W_E', inputWeights: 'blocks.0.mlp.W_in' } : { embedding: 'E', inputWeights: 'W_in' }
-}
+export { tokenTensorNames } from '../../../../shared/figures/fourier-views'
 
 // Small and bounded: a page looks at a handful of steps, and each tensor is at most a few MB.
 const cache = new Map<string, Promise<SnapshotTensor>>()

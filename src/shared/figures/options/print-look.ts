@@ -1,12 +1,13 @@
 // The frame every printed figure shares: page size in points, type, tick format, legend place and
 // plot margins derived from the font size, so a figure scales from a column to a slide cleanly.
-import { num } from '../../../format-number'
-import { figureTitle, type Figure } from '../figure'
-import { PT_PER_MM, type FigureStyle } from '../figure-style'
+import { num } from '../../format-number'
+import { figureTitle, type Figure } from '../export/figure'
+import { PT_PER_MM, type FigureStyle } from '../export/figure-style'
 
 export const INK = { text: '#000000', muted: '#333333', axis: '#555555', grid: '#dddddd', halo: '#ffffff' }
 
 export interface PrintLook {
+  kind: 'print'
   style: FigureStyle
   /** The page in points (1/72 in): what ECharts lays out as pixels. */
   width: number
@@ -18,7 +19,7 @@ export interface PrintLook {
 
 /** The look of `figure` in `style`: its size in points and its title (the style's when given). */
 export function printLook(figure: Figure, style: FigureStyle, measure?: PrintLook['measure']): PrintLook {
-  return { style, measure, width: toHundredths(style.width * PT_PER_MM), height: toHundredths(style.height * PT_PER_MM), title: style.title ?? figureTitle(figure) }
+  return { kind: 'print', style, measure, width: toHundredths(style.width * PT_PER_MM), height: toHundredths(style.height * PT_PER_MM), title: style.title ?? figureTitle(figure) }
 }
 
 function toHundredths(v: number): number {
@@ -33,10 +34,25 @@ export function tickText(style: FigureStyle, v: number): string {
   return num(v, 3)
 }
 
-/** Space in points for the title (and a top legend). */
-export function topMargin(look: PrintLook, legendShown: boolean, lines = titleLines(look)): number {
+/** Space in points for the title (and a top legend of `legendRows` rows). */
+export function topMargin(look: PrintLook, legendShown: boolean, lines = titleLines(look), legendRows = 1): number {
   const fs = look.style.fontSize
-  return fs * 0.8 + lines * fs * 1.4 + (lines ? fs * 0.2 : 0) + (legendShown && look.style.legend === 'top' ? fs * 1.6 : 0)
+  return fs * 0.8 + lines * fs * 1.4 + (lines ? fs * 0.2 : 0) + (legendShown && look.style.legend === 'top' ? fs * 1.6 * legendRows : 0)
+}
+
+/** Rows a top or bottom legend of `names` wraps to across the page, as ECharts lays its entries out. */
+export function legendRows(look: PrintLook, names: string[]): number {
+  const fs = look.style.fontSize
+  const widths = names.map((n) => fs * 2 + 5 + (look.measure ? look.measure(n, fs) : n.length * fs * 0.56))
+  let rows = 1
+  let used = 0
+  for (const w of widths) {
+    if (used > 0 && used + fs + w > look.width) {
+      rows++
+      used = w
+    } else used += (used > 0 ? fs : 0) + w
+  }
+  return Math.min(4, rows)
 }
 
 /** Lines the title wraps to at the page width (0 without a title), from an average glyph width. */
@@ -119,7 +135,7 @@ export function legendRoom(look: PrintLook, names: string[]): { right: number; b
   const fs = look.style.fontSize
   if (names.length === 0) return { right: 0, bottom: 0 }
   if (look.style.legend === 'right') return { right: Math.max(...names.map((n) => n.length)) * fs * 0.6 + fs * 3, bottom: 0 }
-  if (look.style.legend === 'bottom') return { right: 0, bottom: fs * 1.8 }
+  if (look.style.legend === 'bottom') return { right: 0, bottom: fs * 1.8 * legendRows(look, names) }
   return { right: 0, bottom: 0 }
 }
 

@@ -1,93 +1,12 @@
-// The other figures in print: bars (spectra), grid heatmaps (frequency × step), weight heatmaps
-// (a raster image under vector axes), scaling fits and phase maps.
-import { num } from '../../../format-number'
-import type { BarFigure, GridHeatmapFigure } from '../../fourier-figures'
-import { divergingStops } from '../../heatmap-data'
-import type { HeatmapFigure } from '../../heatmap-figure'
-import { PHASE_COLORS, PHASE_SHORT, PHASES, type PhaseGrid, type ScalingFigure } from '../../sweep-figures'
-import { INK, legendOption, legendRoom, pageOption, printAxis, tickText, tickWidth, titleLines, topMargin, bottomMargin, xNameGap, yNameGap, type PrintLook } from './print-look'
-
-function plotBox(look: PrintLook, opts: { yMin: number; yMax: number; legend: string[]; colorBar?: boolean; categoryY?: string[] }) {
-  const fs = look.style.fontSize
-  const room = legendRoom(look, opts.legend)
-  const yGap = yNameGap(look, opts.categoryY ? Math.max(1, ...opts.categoryY.map((s) => s.length)) * fs * 0.62 : tickWidth(look, opts.yMin, opts.yMax))
-  return {
-    yGap,
-    // outerBoundsMode none: ECharts 6 would otherwise move the plot to fit labels, and the
-    // heatmap raster is placed at these exact margins.
-    grid: { left: yGap + fs * 0.8, right: fs * 2 + room.right + (opts.colorBar ? fs * 5 : 0), top: topMargin(look, opts.legend.length > 0 && look.style.legend !== 'none', titleLines(look)), bottom: bottomMargin(look) + room.bottom, outerBoundsMode: 'none' as const },
-  }
-}
-
-const category = (look: PrintLook, name: string, data: string[], nameGap: number, showEvery = true) => ({
-  ...printAxis(look, { name, log: false, nameGap }),
-  type: 'category' as const,
-  data,
-  scale: false,
-  axisLabel: { ...printAxis(look, { name, log: false, nameGap }).axisLabel, formatter: undefined, interval: showEvery ? 0 : 'auto', hideOverlap: true },
-  splitLine: { show: false },
-})
-
-/** Bars, key ones labelled above. */
-export function barOption(figure: BarFigure, look: PrintLook) {
-  const { style } = look
-  const max = Math.max(0, ...figure.bars.map((b) => b.value))
-  const { grid, yGap } = plotBox(look, { yMin: 0, yMax: max, legend: [] })
-  const dense = figure.bars.length > 40
-  return {
-    ...pageOption(look),
-    grid,
-    xAxis: category(look, style.xLabel ?? figure.x.label, figure.bars.map((b) => b.category), xNameGap(look), false),
-    yAxis: printAxis(look, { name: style.yLabel ?? figure.y.label, log: style.logY ?? figure.y.scale === 'log', min: figure.y.min, max: figure.y.max, nameGap: yGap }),
-    series: [
-      {
-        type: 'bar',
-        barCategoryGap: dense ? '10%' : '25%',
-        data: figure.bars.map((b) => ({
-          value: b.value,
-          itemStyle: { color: b.color },
-          label: b.label ? { show: true, position: 'top', formatter: b.label, color: INK.text, fontSize: style.fontSize * 0.8, fontFamily: style.fontFamily } : { show: false },
-        })),
-      },
-    ],
-  }
-}
-
-function colorBar(look: PrintLook, min: number, max: number, colors: string[], height: number) {
-  const fs = look.style.fontSize
-  return {
-    type: 'continuous',
-    min,
-    max,
-    calculable: false,
-    right: fs * 0.5,
-    top: 'middle',
-    itemWidth: fs * 1.1,
-    itemHeight: Math.max(30, height),
-    inRange: { color: colors },
-    text: [tickText(look.style, max), tickText(look.style, min)],
-    textGap: fs * 0.4,
-    textStyle: { color: INK.text, fontSize: fs * 0.85, fontFamily: look.style.fontFamily },
-  }
-}
-
-/** Cells coloured on [min, max] with a colour bar; the marked column as a dashed line. */
-export function gridHeatmapOption(figure: GridHeatmapFigure, look: PrintLook) {
-  const { style } = look
-  const rows = figure.rows.values.map(String)
-  const { grid, yGap } = plotBox(look, { yMin: 0, yMax: 0, legend: [], colorBar: true, categoryY: rows })
-  const data: [number, number, number][] = []
-  figure.cells.forEach((row, r) => row.forEach((v, c) => data.push([c, r, v])))
-  const plotH = look.height - grid.top - grid.bottom
-  return {
-    ...pageOption(look),
-    grid,
-    xAxis: { ...category(look, style.xLabel ?? figure.columns.label, figure.columns.values.map((v) => num(v)), xNameGap(look), false) },
-    yAxis: { ...category(look, style.yLabel ?? figure.rows.label, rows, yGap, false) },
-    visualMap: colorBar(look, figure.min, figure.max, figure.colors, plotH * 0.8),
-    series: [{ type: 'heatmap', data, progressive: 0 }],
-  }
-}
+// The figures only print draws with ECharts: weight heatmaps (a raster image under vector axes;
+// the page paints them on a canvas, HeatmapCanvas.vue), and the sweep's scaling fits and phase
+// maps (the sweep page's own components draw those on screen).
+import { num } from '../../format-number'
+import { divergingStops } from '../heatmap-data'
+import type { HeatmapFigure } from '../heatmap-figure'
+import { PHASE_COLORS, PHASE_SHORT, PHASES, type PhaseGrid, type ScalingFigure } from '../sweep-figures'
+import { categoryAxis as category, colorBar, plotBox } from './print-frame'
+import { INK, legendOption, pageOption, printAxis, xNameGap, type PrintLook } from './print-look'
 
 /**
  * A weight matrix: the cells are a raster image (`image`, one pixel or more per cell, painted by
