@@ -6,6 +6,7 @@ import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { runCli } from '../helpers/run-cli'
 import { slurmUnavailable, startSlurmCluster, type SlurmCluster } from '../helpers/slurm-cluster'
+import { collectSlurmSweep } from '../../src/lab/cluster/collect'
 import { readTaskStatus, type TaskStatusFile } from '../../src/lab/cluster/task-status'
 import { RunStore } from '../../src/lab/store/run-store'
 import { sweepReport } from '../../src/lab/sweeps/sweep-report'
@@ -63,6 +64,15 @@ function pointOf(file: string, uuid: string): string {
   }
 }
 
+function collectInto(file: string, dir: string) {
+  const store = RunStore.open(file)
+  try {
+    return collectSlurmSweep(store, dir)
+  } finally {
+    store.close()
+  }
+}
+
 const tableCounts = (file: string) => {
   const db = new Database(file, { readonly: true })
   try {
@@ -102,9 +112,8 @@ describe.skipIf(!cluster)('a sweep as a Slurm job array', () => {
     c.client('scontrol', ['update', `JobId=${jobId}_0`, 'StartTime=now'])
 
     // Collecting while the array runs brings what has finished and waits for the rest.
-    const early = await runCli(['sweep-collect', dir, '--db', home, '--json'])
-    expect(early.code, early.stderr).toBe(0)
-    expect(JSON.parse(early.stdout).tasksWaiting).toBeGreaterThan(0)
+    // (In this process: a CLI start costs seconds, and the CLI's collect is run below.)
+    expect(collectInto(home, dir).tasksWaiting).toBeGreaterThan(0)
 
     await waitFor('every task to finish', () => [0, 1, 2, 3].every((t) => status(t)?.state === 'done'), 60_000)
     const requeued = status(0)!
@@ -117,8 +126,7 @@ describe.skipIf(!cluster)('a sweep as a Slurm job array', () => {
     expect(first.code, first.stderr).toBe(0)
     expect(JSON.parse(first.stdout)).toMatchObject({ tasksRead: 4, tasksWaiting: 0 })
     const before = tableCounts(home)
-    const again = await runCli(['sweep-collect', dir, '--db', home, '--json'])
-    expect(JSON.parse(again.stdout)).toMatchObject({ added: 0, updated: 0, unchanged: 4 })
+    expect(collectInto(home, dir)).toMatchObject({ added: 0, updated: 0, unchanged: 4 })
     expect(tableCounts(home)).toEqual(before)
 
     // The same grid trained here: runs are determined by config, seed and backend.

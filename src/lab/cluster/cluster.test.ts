@@ -154,6 +154,11 @@ describe('merging libraries', () => {
     expect([updated.status, updated.stepsDone, updated.name]).toEqual(['completed', 100, 'renamed here'])
     expect(dst.readSeries(updated.id, ['train_loss'])[0].steps).toEqual([0, 50, 100])
     expect(merge()).toMatchObject({ added: 0, updated: 0, unchanged: 3 })
+    // An older copy (here: the run trained less far again) leaves the library's newer one alone.
+    src.truncateFrom(b, 0)
+    train(src, b, 'failed', 50)
+    expect(merge()).toMatchObject({ added: 0, updated: 0, unchanged: 3 })
+    expect(dst.getRun(updated.id)).toMatchObject({ status: 'completed', stepsDone: 100 })
     src.close()
     dst.close()
   })

@@ -22,10 +22,14 @@ export interface MergeResult {
 const RUN_TABLES = ['metrics', 'run_summary', 'snapshots', 'checkpoints', 'checkpoint_tensors', 'run_clocks'] as const
 /** Columns a merge never copies: the row's id in its own library, and the worker that held it there. */
 const LOCAL_COLUMNS = new Set(['id', 'worker_pid'])
-/** A run's fields that say whether the source holds more of it than the library does. */
-const PROGRESS = ['status', 'steps_done', 'finished_at', 'wall_seconds', 'error'] as const
 
 type Row = Record<string, unknown>
+
+/** Whether the source's copy of a run is ahead of the library's (an older copy never overwrites a newer one). */
+function further(src: Row, mine: Row): boolean {
+  const [s, m] = [Number(src.steps_done), Number(mine.steps_done)]
+  return s > m || (s === m && src.status === 'completed' && mine.status !== 'completed')
+}
 
 /**
  * Opens another lab library read-only, refusing (LabError, one line) a missing file, a file that is
@@ -58,9 +62,9 @@ export function openSourceLibrary(file: string, into: RunStore): Database.Databa
 /**
  * Merges the runs of the library `src` whose status is in `statuses` (every run not training, by
  * default) into `dst`, with their metrics, snapshots, checkpoints, clocks and sweeps, in one
- * transaction. Runs match by UUID: one the library holds is left alone when the source has nothing
- * newer, and brought up to date (keeping its id, name, notes and tags) when it has. Merging the
- * same file twice therefore changes nothing.
+ * transaction. Runs match by UUID: one the library holds is left alone unless the source's copy
+ * trained further, and then brought up to date (keeping its id, name, notes and tags). Merging the
+ * same file twice therefore changes nothing, and an older copy never undoes a newer one.
  */
 export function mergeLibrary(dst: RunStore, src: Database.Database, file: string, statuses?: ReadonlySet<RunStatus>): MergeResult {
   const result: MergeResult = { file, added: 0, updated: 0, unchanged: 0, skipped: 0, sweeps: 0 }
@@ -99,7 +103,7 @@ export function mergeLibrary(dst: RunStore, src: Database.Database, file: string
         continue
       }
       const mine = db.prepare('SELECT * FROM runs WHERE uuid = ?').get(run.uuid) as Row | undefined
-      if (mine && PROGRESS.every((k) => mine[k] === run[k])) {
+      if (mine && !further(run, mine)) {
         runIds.set(run.id as number, mine.id as number)
         result.unchanged += 1
         continue
