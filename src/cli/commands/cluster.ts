@@ -3,12 +3,16 @@ import { RunStore } from '../../lab/store/run-store'
 import { collectSlurmSweep } from '../../lab/cluster/collect'
 import { mergeLibrary, openSourceLibrary, type MergeResult } from '../../lab/cluster/merge-library'
 import { runSweepTask } from '../../lab/cluster/sweep-task'
-import { slurmSweepStatus } from '../../lab/cluster/task-status'
+import { readTaskStatus, slurmSweepStatus } from '../../lab/cluster/task-status'
 import { formatTable } from '../format-table'
 
 /** `grokking-lab sweep-task DIR N`: what array task N runs on its node; exit 0 when its runs completed. */
 export async function sweepTaskCommand(dir: string, task: string): Promise<number> {
-  return runSweepTask(dir, task)
+  const code = await runSweepTask(dir, task)
+  // One line for the task's Slurm log (logs/task-N.out), appended across requeues.
+  const s = readTaskStatus(dir, Number(task))
+  if (s) console.log(`task ${s.task}${s.jobId ? ` (job ${s.jobId}, restart ${s.restarts})` : ''} on ${s.host}: ${s.state}; ${s.runs.map((r) => `${r.status} ${r.step}/${r.totalSteps}${r.fromStep ? ` from ${r.fromStep}` : ''}`).join(', ')}${s.error ? `; ${s.error}` : ''}`)
+  return code
 }
 
 /** `grokking-lab sweep-collect DIR`: merges the ended tasks' finished runs into the library; idempotent. */
