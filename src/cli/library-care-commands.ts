@@ -17,7 +17,7 @@ export function addLibraryCareCommands(program: Command, setExit: (code: number)
     .action(async (opts) => setExit(await backupCommand(opts)))
   program
     .command('restore')
-    .description('put a backup in the library\'s place; the file it replaces is renamed aside, never deleted')
+    .description("put a backup in the library's place (close the app and stop serve first); the file it replaces is renamed aside, never deleted")
     .requiredOption('--from <backup>', "a backup file, or its name in the library's backup folder ('grokking-lab backups' lists them)")
     .addOption(shared.db())
     .addOption(shared.json())

@@ -31,7 +31,7 @@ afterAll(() => {
 const listing = (dir: string) => fs.readdirSync(dir).map((n) => `${n}:${fs.statSync(path.join(dir, n)).size}:${fs.statSync(path.join(dir, n)).mtimeMs}`).sort()
 
 describe('a library on read-only media', () => {
-  it.skipIf(!mounted)('train refuses in one line and writes nothing; runs, show, series and export read it', async () => {
+  it.skipIf(!mounted)('train refuses in one line and writes nothing; runs, show, series, export and check read it', async () => {
     const db = path.join(mountPoint, 'lab.sqlite')
     const store = RunStore.open(db)
     const id = store.createRun({ name: 'kept', preset: null, config: parseRunConfig({ p: 7, steps: 100, lr: 1e-3 }), appVersion: 't', tags: [] })
@@ -64,7 +64,11 @@ describe('a library on read-only media', () => {
     expect(exported.code).toBe(0)
     expect(fs.readFileSync(out, 'utf8')).toContain('0,train_acc,train,1,99,0.99')
     fs.rmSync(out, { force: true })
+    const check = await runMain(['check', '--db', db])
+    expect(check.code, check.stdout).toBe(0)
+    expect(check.stdout).toContain('integrity: ok')
     expect(listing(mountPoint)).toEqual(before)
+    count('integrity checks ok', 1)
     count('read-only libraries', 1)
   }, 120_000)
 })

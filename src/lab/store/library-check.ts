@@ -3,6 +3,7 @@
 import fs from 'node:fs'
 import Database from 'better-sqlite3'
 import { LabError } from '../../shared/lab-error'
+import { immutableUri } from './open-database'
 
 export interface CheckReport {
   file: string
@@ -35,6 +36,11 @@ export function checkLibrary(file: string): CheckReport {
   } catch (e) {
     throw new LabError(`cannot open ${file} to check it: ${(e as Error).message}`)
   }
+  if (cannotRead(db)) {
+    // On read-only media a WAL library (no WAL index beside it, none can be made) reads only as immutable.
+    db.close()
+    db = new Database(immutableUri(file), { readonly: true, fileMustExist: true })
+  }
   try {
     const integrity = tryAll(() => (db.pragma('integrity_check(100)') as { integrity_check: string }[]).map((r) => r.integrity_check), (m) => [m])
     const orphanRows = tryAll(() => db.pragma('foreign_key_check') as { table: string }[], () => [])
@@ -48,6 +54,16 @@ export function checkLibrary(file: string): CheckReport {
     return { file, integrity, orphans, stale, runs, ok: integrity.length === 1 && integrity[0] === 'ok' && orphans.length === 0 }
   } finally {
     db.close()
+  }
+}
+
+/** Whether SQLite cannot even open the file for reading (SQLITE_CANTOPEN), unlike a damaged page. */
+function cannotRead(db: Database.Database): boolean {
+  try {
+    db.prepare('SELECT count(*) FROM sqlite_master').get()
+    return false
+  } catch (e) {
+    return (e as { code?: string }).code === 'SQLITE_CANTOPEN'
   }
 }
 

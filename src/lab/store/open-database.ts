@@ -88,6 +88,14 @@ function notWritable(file: string): string | null {
   }
 }
 
+/**
+ * `file` as a read-only `immutable` URI: how a WAL library on read-only media is read, where SQLite
+ * cannot create the WAL index beside it (needs SQLITE_USE_URI, set above).
+ */
+export function immutableUri(file: string): string {
+  return `file:${path.resolve(file).replace(/%/g, '%25').replace(/\?/g, '%3f').replace(/#/g, '%23')}?immutable=1`
+}
+
 /** The one line a write to a library that cannot be written gets. */
 export function readOnlyLibraryMessage(file: string, reason: string): string {
   const why = reason === 'EROFS' ? 'is on a read-only disk' : `cannot be written by this user (${reason})`
@@ -111,10 +119,8 @@ function openReadOnlyMedia(file: string, reason: string, options: OpenOptions): 
       return e as Error
     }
   }
-  // A WAL library on read-only media has no WAL index and cannot get one: read it as immutable.
-  const uri = `file:${path.resolve(file).replace(/%/g, '%25').replace(/\?/g, '%3f').replace(/#/g, '%23')}?immutable=1`
   let opened = tryOpen(file)
-  if (opened instanceof Error) opened = tryOpen(uri)
+  if (opened instanceof Error) opened = tryOpen(immutableUri(file))
   if (opened instanceof Error) throw new LabError(`${readOnlyLibraryMessage(file, reason)} (but it cannot be read either: ${opened.message})`)
   const db = opened
   if (db.pragma('application_id', { simple: true }) !== APPLICATION_ID) {
