@@ -31,7 +31,7 @@ afterAll(() => {
 const listing = (dir: string) => fs.readdirSync(dir).map((n) => `${n}:${fs.statSync(path.join(dir, n)).size}:${fs.statSync(path.join(dir, n)).mtimeMs}`).sort()
 
 describe('a library on read-only media', () => {
-  it.skipIf(!mounted)('train refuses in one line and writes nothing; runs, show, series, export and check read it', async () => {
+  it.skipIf(!mounted)('train refuses in one line and writes nothing; runs, show, series, export, check and recover read it', async () => {
     const db = path.join(mountPoint, 'lab.sqlite')
     const store = RunStore.open(db)
     const id = store.createRun({ name: 'kept', preset: null, config: parseRunConfig({ p: 7, steps: 100, lr: 1e-3 }), appVersion: 't', tags: [] })
@@ -67,6 +67,10 @@ describe('a library on read-only media', () => {
     const check = await runMain(['check', '--db', db])
     expect(check.code, check.stdout).toBe(0)
     expect(check.stdout).toContain('integrity: ok')
+    const copy = path.join(os.tmpdir(), `grokking-lab-ro-recover-${process.pid}.sqlite`)
+    const recovered = await runMain(['recover', '--db', db, '--out', copy, '--json'])
+    expect(JSON.parse(recovered.stdout)).toMatchObject({ runs: [{ runId: 1, name: 'kept', metrics: 400 }], lost: [] })
+    for (const suffix of ['', '-wal', '-shm']) fs.rmSync(copy + suffix, { force: true })
     expect(listing(mountPoint)).toEqual(before)
     count('integrity checks ok', 1)
     count('read-only libraries', 1)

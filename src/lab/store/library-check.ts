@@ -1,9 +1,9 @@
 // `grokking-lab check`: SQLite's own integrity check, then the lab's: rows whose run is gone, and
 // runs marked running whose worker is not alive. Read-only, so it is safe on a damaged library.
 import fs from 'node:fs'
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
 import { LabError } from '../../shared/lab-error'
-import { immutableUri } from './open-database'
+import { openForReading } from './open-database'
 
 export interface CheckReport {
   file: string
@@ -32,14 +32,9 @@ export function checkLibrary(file: string): CheckReport {
   if (!fs.existsSync(file)) throw new LabError(`no run library at ${file}; pass the library's path with --db`)
   let db: Database.Database
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true })
+    db = openForReading(file)
   } catch (e) {
     throw new LabError(`cannot open ${file} to check it: ${(e as Error).message}`)
-  }
-  if (cannotRead(db)) {
-    // On read-only media a WAL library (no WAL index beside it, none can be made) reads only as immutable.
-    db.close()
-    db = new Database(immutableUri(file), { readonly: true, fileMustExist: true })
   }
   try {
     const integrity = tryAll(() => (db.pragma('integrity_check(100)') as { integrity_check: string }[]).map((r) => r.integrity_check), (m) => [m])
@@ -54,16 +49,6 @@ export function checkLibrary(file: string): CheckReport {
     return { file, integrity, orphans, stale, runs, ok: integrity.length === 1 && integrity[0] === 'ok' && orphans.length === 0 }
   } finally {
     db.close()
-  }
-}
-
-/** Whether SQLite cannot even open the file for reading (SQLITE_CANTOPEN), unlike a damaged page. */
-function cannotRead(db: Database.Database): boolean {
-  try {
-    db.prepare('SELECT count(*) FROM sqlite_master').get()
-    return false
-  } catch (e) {
-    return (e as { code?: string }).code === 'SQLITE_CANTOPEN'
   }
 }
 

@@ -4,9 +4,9 @@
 // (The sqlite3 shell's .recover would do this page by page, but Debian's build of it fails on
 // every file; this uses only the SQLite that better-sqlite3 ships.)
 import fs from 'node:fs'
-import Database from 'better-sqlite3'
 import { LabError } from '../../shared/lab-error'
 import { RunStore } from './run-store'
+import { openForReading } from './open-database'
 
 export interface RecoverReport {
   from: string
@@ -35,7 +35,7 @@ const RUN_TABLES: { table: string; split: string | null }[] = [
 export function recoverLibrary(from: string, to: string): RecoverReport {
   if (!fs.existsSync(from)) throw new LabError(`no library at ${from} to recover`)
   if (fs.existsSync(to)) throw new LabError(`${to} exists; recover writes a new library, so pass a new --out path`)
-  const src = new Database(from, { readonly: true, fileMustExist: true })
+  const src = openForReading(from)
   const target = RunStore.open(to)
   const skipped: Record<string, number> = {}
   const runs: RecoverReport['runs'] = []

@@ -96,6 +96,24 @@ export function immutableUri(file: string): string {
   return `file:${path.resolve(file).replace(/%/g, '%25').replace(/\?/g, '%3f').replace(/#/g, '%23')}?immutable=1`
 }
 
+/**
+ * A plain read-only connection to an existing SQLite file, for check and recover: no lab checks,
+ * so a damaged file still opens; on read-only media, as immutable where SQLite cannot open it
+ * otherwise. Throws SQLite's error where the file cannot be opened at all.
+ */
+export function openForReading(file: string): Database.Database {
+  const db = new Database(file, { readonly: true, fileMustExist: true })
+  try {
+    db.prepare('SELECT count(*) FROM sqlite_master').get()
+    return db
+  } catch (e) {
+    // A damaged page is for the caller to report; only a file SQLite cannot open is retried.
+    if ((e as { code?: string }).code !== 'SQLITE_CANTOPEN') return db
+    db.close()
+    return new Database(immutableUri(file), { readonly: true, fileMustExist: true })
+  }
+}
+
 /** The one line a write to a library that cannot be written gets. */
 export function readOnlyLibraryMessage(file: string, reason: string): string {
   const why = reason === 'EROFS' ? 'is on a read-only disk' : `cannot be written by this user (${reason})`
