@@ -21,6 +21,12 @@ export function summaryLine(totals: Record<string, number>): string {
   return `reliability: ${keys.map((k) => `${k} ${totals[k]}`).join(', ')}`
 }
 
+// Ledgers of earlier runs are a few bytes each; those over a day old are cleared away.
+for (const name of fs.readdirSync(os.tmpdir()).filter((n) => /^grokking-lab-reliability-\d+\.json$/.test(n))) {
+  const file = path.join(os.tmpdir(), name)
+  if (file !== ledger && Date.now() - (fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 86_400_000) fs.rmSync(file, { force: true })
+}
+
 afterAll(() => {
   if (mine.size === 0) return
   let totals: Record<string, number> = {}
