@@ -8,6 +8,7 @@ import { FONT_FAMILIES, LEGEND_POSITIONS, TICK_FORMATS } from '../shared/figures
 import { CLOCK_X_AXES } from '../shared/figures/clock-plot'
 import { addClusterCommands, slurmOptions } from './cluster-commands'
 import { addLibraryCareCommands } from './library-care-commands'
+import { damagedLibraryLine, isDamaged } from '../lab/store/library-damage'
 
 // A command's module loads only when that command runs: the figure-export stack alone (ECharts)
 // takes over a second to load, and `grokking-lab runs` should not wait for it.
@@ -276,8 +277,8 @@ export async function main(argv: string[]): Promise<number> {
       return 2
     }
     // A damaged page can surface in any query: say what it means and the way out.
-    if ((e as { code?: string })?.code === 'SQLITE_CORRUPT' || /malformed/.test(String((e as Error)?.message))) {
-      console.error(`grokking-lab: the run library is damaged (${(e as Error).message}); see what is wrong with \`grokking-lab check\`, and save every intact run with \`grokking-lab recover --out NEW.sqlite\` (both take --db)`)
+    if (isDamaged(e)) {
+      console.error(`grokking-lab: ${damagedLibraryLine(e, argv)}`)
       return 2
     }
     console.error(`grokking-lab: ${(e as Error)?.message ?? e}`)

@@ -113,10 +113,15 @@ describe('grokking-lab command', () => {
       await new Promise((r) => setTimeout(r, 100))
       if (!fs.existsSync(db)) continue
       const conn = reader()
-      const row = conn.prepare('SELECT r.worker_pid AS pid, c.step FROM runs r JOIN checkpoints c ON c.run_id = r.id').get() as
-        | { pid: number; step: number }
-        | undefined
-      conn.close()
+      let row: { pid: number; step: number } | undefined
+      try {
+        row = conn.prepare('SELECT r.worker_pid AS pid, c.step FROM runs r JOIN checkpoints c ON c.run_id = r.id').get() as typeof row
+      } catch (e) {
+        // The file exists a moment before its schema does: keep polling until the tables are there.
+        if (!/no such table/.test(String(e))) throw e
+      } finally {
+        conn.close()
+      }
       if (row && row.step >= 100) workerPid = row.pid
     }
     expect(workerPid).toBeGreaterThan(0)

@@ -2,7 +2,6 @@ import path from 'node:path'
 import type { LabApi } from '../../shared/api'
 import { figureTitle } from '../../shared/figures/export/figure'
 import { figureJson, figureTable, toCsv } from '../export/figure-data'
-import { makeExport } from '../export/export-service'
 import { listStyles, saveStyle } from '../export/style-store'
 import type { LabContext } from './service-context'
 
@@ -15,6 +14,8 @@ export function exportHandlers(ctx: LabContext, api: () => LabApi): ExportApi {
     'export:figure': async ({ request, style, format, out, bundle }) => {
       const stem = bundle !== undefined ? 'figure' : path.basename(out ?? 'figure', path.extname(out ?? ''))
       const target = bundle !== undefined ? { bundle } : { out: out ?? `${stem}.${format}` }
+      // Loaded on the first export: the renderer stack (ECharts, fonts, PDF) takes over a second to load.
+      const { makeExport } = await import('../export/export-service')
       const result = await makeExport(api(), db, { request, style, format, stem, target })
       const files = result.files.map((f) => ({ name: f.name, mime: f.mime, bytes: f.bytes }))
       if (bundle !== undefined) {

@@ -27,6 +27,18 @@ describe('metricGroups', () => {
   })
 })
 
+describe('y axes', () => {
+  it('keeps accuracies on [0, 1] and cosines on [−1, 1], linear, whatever the log switch says', () => {
+    const withCos: ClockRun = { ...run(1, 1), series: [...run(1, 1).series, { name: 'gm_tangent_cos', steps, values: [0.1, 0.8, -0.2, 0.4] }] }
+    const charts = overlaidCharts([withCos], metricGroups(['test_acc', 'train_acc', 'gm_tangent_cos', 'param_norm']), { x: 'step', logY: true })
+    expect(charts.map((c) => c.figure.y)).toEqual([
+      { label: 'accuracy', scale: 'linear', min: 0, max: 1 },
+      { label: 'gm_tangent_cos', scale: 'linear', min: -1, max: 1 },
+      { label: 'param_norm', scale: 'log' },
+    ])
+  })
+})
+
 describe('x mapping', () => {
   it('maps each axis and drops what has no place on it', () => {
     const curve = run(1, 1).series[2]

@@ -75,6 +75,8 @@ const isAccuracy = (group: MetricGroup) => group.metrics.every((m) => /(^|_)acc$
 
 function yAxis(group: MetricGroup, logY: boolean): FigureAxis {
   if (isAccuracy(group)) return { label: 'accuracy', scale: 'linear', min: 0, max: 1 }
+  // Cosines (GM's prediction against reality) change sign: a log axis would drop them.
+  if (group.metrics.every((m) => /_cos$/.test(m))) return { label: group.key, scale: 'linear', min: -1, max: 1 }
   return { label: group.key, scale: logY ? 'log' : 'linear' }
 }
 
