@@ -8,12 +8,14 @@ import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { spawnCli } from '../helpers/run-cli'
 import { getPreset } from '../../src/lab/presets'
 import { parseRunConfig } from '../../src/shared/run-config'
 import { RunStore } from '../../src/lab/store/run-store'
 import { checkLibrary } from '../../src/lab/store/library-check'
+import { processAlive } from '../../src/lab/store/process-alive'
 import { startTraining } from '../../src/lab/worker/training-host'
 import { runResultJson } from '../../src/cli/run-json'
 import { runMain } from './in-process-cli'
@@ -37,6 +39,23 @@ function random(seed: number): () => number {
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grokking-lab-kills-'))
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** Waits (5 s at most) until no run of the library names a worker that is still alive. */
+async function workersGone(db: string): Promise<void> {
+  for (let i = 0; i < 250; i++) {
+    const look = new Database(db, { readonly: true, fileMustExist: true })
+    let pids: number[] = []
+    try {
+      pids = (look.prepare('SELECT worker_pid AS pid FROM runs WHERE worker_pid IS NOT NULL').all() as { pid: number }[]).map((r) => r.pid)
+    } catch {
+      // No schema yet: nothing was running.
+    } finally {
+      look.close()
+    }
+    if (!pids.some((pid) => processAlive(pid))) return
+    await sleep(20)
+  }
+}
 
 /** After a kill: the file is sound, and once opened no run is left marked running. */
 function expectSound(db: RunStore['path']): void {
@@ -120,6 +139,9 @@ describe('kills at random moments', () => {
     }
     await gone
     const killed = !exited || child.signalCode === 'SIGKILL'
+    // The host's exit is seen first; its worker, killed in the same instant, may take a moment more
+    // to be gone, and until then its run is rightly taken for running elsewhere.
+    await workersGone(db)
     expectSound(db)
     const resumed = await runMain(['sweep', '--resume', '1', '--backend', 'wasm', '--db', db, '--json'])
     expect(resumed.code, resumed.stderr).toBe(0)

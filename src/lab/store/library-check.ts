@@ -4,6 +4,7 @@ import fs from 'node:fs'
 import type Database from 'better-sqlite3'
 import { LabError } from '../../shared/lab-error'
 import { openForReading } from './open-database'
+import { processAlive } from './process-alive'
 
 export interface CheckReport {
   file: string
@@ -17,15 +18,6 @@ export interface CheckReport {
   ok: boolean
 }
 
-function alive(pid: number | null): boolean {
-  if (!pid) return false
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
 
 /** Checks the library at `file` without writing to it. */
 export function checkLibrary(file: string): CheckReport {
@@ -45,7 +37,7 @@ export function checkLibrary(file: string): CheckReport {
     const runs = tryAll(() => (db.prepare('SELECT count(*) AS n FROM runs').get() as { n: number }).n, () => null)
     const orphans = [...counts].map(([table, rows]) => ({ table, rows }))
     // A queued run has no worker yet only while its sweep or lab waits; with no lab alive it is stale too.
-    const stale = running.filter((r) => !alive(r.worker_pid)).map((r) => ({ runId: r.id, status: r.status, pid: r.worker_pid }))
+    const stale = running.filter((r) => !processAlive(r.worker_pid)).map((r) => ({ runId: r.id, status: r.status, pid: r.worker_pid }))
     return { file, integrity, orphans, stale, runs, ok: integrity.length === 1 && integrity[0] === 'ok' && orphans.length === 0 }
   } finally {
     db.close()

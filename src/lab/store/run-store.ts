@@ -12,6 +12,7 @@ import { deleteRuns, tagRuns, updateRun, type RunEdit } from './run-edit'
 import { queryRuns, runFacets, runItem, type ParsedRunQuery } from './run-query'
 import { toRecord, toSummary, type RunRow, type SummaryRow } from './run-row'
 import { blobToFloat32, float32ToBlob } from './tensor-blob'
+import { processAlive } from './process-alive'
 
 export interface NewRun {
   name: string
@@ -127,7 +128,7 @@ export class RunStore {
   markRunning(id: number, pid: number, backend: string): void {
     const run = this.db.prepare('SELECT status, worker_pid FROM runs WHERE id = ?').get(id) as RunRow | undefined
     if (!run) throw new LabError(`no run ${id}`)
-    if (run.status === 'running' && run.worker_pid && run.worker_pid !== pid && isAlive(run.worker_pid)) {
+    if (run.status === 'running' && run.worker_pid && run.worker_pid !== pid && processAlive(run.worker_pid)) {
       throw new LabError(`run ${id} is already training in process ${run.worker_pid}`)
     }
     this.db
@@ -146,7 +147,7 @@ export class RunStore {
   /** Runs left 'running' by a worker that no longer exists were interrupted (killed, crashed). */
   markInterrupted(): number {
     const stale = (this.db.prepare("SELECT id, worker_pid FROM runs WHERE status = 'running'").all() as RunRow[])
-      .filter((r) => !r.worker_pid || !isAlive(r.worker_pid))
+      .filter((r) => !r.worker_pid || !processAlive(r.worker_pid))
     const update = this.db.prepare("UPDATE runs SET status = 'interrupted', worker_pid = NULL WHERE id = ?")
     for (const r of stale) update.run(r.id)
     return stale.length
@@ -299,14 +300,5 @@ export class RunStore {
       .prepare(`INSERT OR REPLACE INTO run_summary (run_id, step, train_loss, test_loss, train_acc, test_acc, min_train_margin,
                 param_norm, t_mem, t_gen, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
       .run(runId, last.step, ...values, clock('train_acc'), clock('test_acc'), now())
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
