@@ -36,13 +36,17 @@ test('clock plots of two runs: table, markers, the λ·η·t axis and a threshol
 
   await page.goto(`${lab.url}#/compare?runs=${runs.map((r) => r.id).join(',')}`)
   await expect(page.getByTestId('clock-row')).toHaveCount(2)
-  // Overlaid by default: one chart for the accuracies and one for the losses.
-  await expect(page.getByTestId('clock-chart')).toHaveCount(2)
+  // Overlaid by default: one chart for the accuracies, one for the losses, and one each for Nanda et
+  // al.'s restricted and excluded losses, which every finished modular run stores.
+  await expect(page.getByTestId('clock-chart')).toHaveCount(4)
+  await expect
+    .poll(() => page.getByTestId('clock-chart').evaluateAll((charts) => charts.map((c) => c.getAttribute('data-metric'))))
+    .toEqual(['acc', 'loss', 'restricted_loss', 'excluded_loss'])
   await expect(page.getByTestId('clock-metrics')).toContainText('param_norm')
   await page.screenshot({ path: testInfo.outputPath('compare-overlaid.png'), fullPage: true })
 
   await page.getByTestId('clock-layout').selectOption('grid')
-  await expect(page.getByTestId('clock-chart')).toHaveCount(4)
+  await expect(page.getByTestId('clock-chart')).toHaveCount(8)
   for (const run of runs) {
     const clocks = stored.get(run.id)!
     await expectClock(page, run.id, 'T_mem', clocks.T_mem)

@@ -43,7 +43,7 @@ test('export a clock plot from the app: preview, style, and the same SVG as the 
   await lab.waitForStatus(runId, ['completed'], 120_000)
 
   await page.goto(`${lab.url}#/compare?runs=${runId}`)
-  await expect(page.getByTestId('clock-chart')).toHaveCount(2)
+  await expect(page.locator('[data-testid="clock-chart"][data-metric="acc"]')).toHaveCount(1)
   await page.getByTestId('export-button').first().click()
   const dialog = page.getByTestId('export-dialog')
   await expect(dialog.getByTestId('export-preview')).toBeVisible()

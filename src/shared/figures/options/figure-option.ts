@@ -5,7 +5,8 @@ import { barOption } from './bar-option'
 import type { ChartLook } from './chart-look'
 import { gridHeatmapOption } from './grid-heatmap-option'
 import { lineOption, panelsOption } from './line-option'
-import { heatmapOption, phaseOption, scalingOption } from './print-options'
+import { heatmapOption, phaseOption } from './print-options'
+import { scalingOption } from './scaling-option'
 import type { PrintLook } from './print-look'
 import { scatterOption } from './scatter-option'
 
@@ -15,8 +16,8 @@ export function printOption(figure: Figure, look: PrintLook, heatmapImage?: stri
 }
 
 /**
- * The ECharts option of `figure` in `look`. Small multiples, weight heatmaps, scaling fits and phase
- * maps exist only in print here (the page lays those out with its own components).
+ * The ECharts option of `figure` in `look`. Small multiples, weight heatmaps and phase maps exist
+ * only in print here (the page lays those out with its own components, from the same descriptions).
  */
 export function figureOption(figure: Figure, look: ChartLook, heatmapImage?: string): Record<string, unknown> {
   switch (figure.kind) {
@@ -28,6 +29,8 @@ export function figureOption(figure: Figure, look: ChartLook, heatmapImage?: str
       return scatterOption(figure.figure, look)
     case 'grid-heatmap':
       return gridHeatmapOption(figure.figure, look)
+    case 'scaling':
+      return scalingOption(figure.figure, look)
   }
   if (look.kind !== 'print') throw new Error(`a ${figure.kind} figure is drawn on the page by its own component`)
   switch (figure.kind) {
@@ -36,8 +39,6 @@ export function figureOption(figure: Figure, look: ChartLook, heatmapImage?: str
     case 'heatmap':
       if (!heatmapImage) throw new Error('a heatmap figure needs its raster image')
       return heatmapOption(figure.figure, look, heatmapImage)
-    case 'scaling':
-      return scalingOption(figure.figure, look)
     case 'phase':
       return phaseOption(figure.grid, look)
   }

@@ -1,12 +1,12 @@
 // The figures only print draws with ECharts: weight heatmaps (a raster image under vector axes;
-// the page paints them on a canvas, HeatmapCanvas.vue), and the sweep's scaling fits and phase
-// maps (the sweep page's own components draw those on screen).
+// the page paints them on a canvas, HeatmapCanvas.vue, from the same colour map) and phase maps
+// (the page shows the same PhaseGrid as a table of buttons, each opening its runs).
 import { num } from '../../format-number'
 import { divergingStops } from '../heatmap-data'
 import type { HeatmapFigure } from '../heatmap-figure'
-import { PHASE_COLORS, PHASE_SHORT, PHASES, type PhaseGrid, type ScalingFigure } from '../sweep-figures'
+import { PHASE_COLORS, PHASE_SHORT, PHASES, type PhaseGrid } from '../sweep-figures'
 import { categoryAxis as category, colorBar, plotBox } from './print-frame'
-import { INK, legendOption, pageOption, printAxis, xNameGap, type PrintLook } from './print-look'
+import { INK, pageOption, printAxis, xNameGap, type PrintLook } from './print-look'
 
 /**
  * A weight matrix: the cells are a raster image (`image`, one pixel or more per cell, painted by
@@ -26,26 +26,6 @@ export function heatmapOption(figure: HeatmapFigure, look: PrintLook, image: str
     visualMap: { ...colorBar(look, figure.scale.min, figure.scale.max, divergingStops(), plotH * 0.8), seriesIndex: 0 },
     graphic: [{ type: 'image', left: grid.left, top: grid.top, z: -1, silent: true, style: { image, x: 0, y: 0, width: plotW, height: plotH } }],
     series: [{ type: 'scatter', data: [], silent: true }],
-  }
-}
-
-/** A clock against a swept key: fired runs as dots, censored ones hollow at the top, fit lines. */
-export function scalingOption(figure: ScalingFigure, look: PrintLook) {
-  const { style } = look
-  const names = [...figure.lines.map((l) => l.name), 'runs', ...(figure.censored.length ? ['never fired'] : [])]
-  const ys = [...figure.points.map((p) => p.y), ...figure.lines.flatMap((l) => l.points.map((q) => q[1]))]
-  const { grid, yGap } = plotBox(look, { yMin: Math.min(...ys), yMax: Math.max(...ys), legend: names })
-  return {
-    ...pageOption(look),
-    grid,
-    legend: { ...legendOption(look, names, grid), icon: undefined, data: names.map((name) => ({ name, icon: name === 'runs' || name === 'never fired' ? 'circle' : undefined })) },
-    xAxis: printAxis(look, { name: style.xLabel ?? figure.x.label, log: style.logX ?? figure.x.scale === 'log', min: figure.x.min, max: figure.x.max, nameGap: xNameGap(look) }),
-    yAxis: printAxis(look, { name: style.yLabel ?? figure.y.label, log: style.logY ?? figure.y.scale === 'log', min: figure.y.min, max: figure.y.max, nameGap: yGap }),
-    series: [
-      ...figure.lines.map((l) => ({ type: 'line', name: l.name, data: l.points, symbol: 'none', lineStyle: { color: l.color, width: l.id === 'fit' ? style.lineWidth * 1.3 : style.lineWidth, type: l.dash }, itemStyle: { color: l.color } })),
-      { type: 'scatter', name: 'runs', symbolSize: style.fontSize * 0.7, itemStyle: { color: INK.text }, data: figure.points.map((p) => [p.x, p.y]) },
-      { type: 'scatter', name: 'never fired', symbolSize: style.fontSize * 0.8, itemStyle: { color: 'transparent', borderColor: INK.muted, borderWidth: 1 }, data: figure.censored.map((p) => [p.x, p.y]) },
-    ],
   }
 }
 
