@@ -23,8 +23,8 @@ export function sweepCollectCommand(dir: string, options: { db?: string; json?: 
     const status = slurmSweepStatus(dir)
     if (options.json) console.log(JSON.stringify({ ...r, tasks: status.counts }))
     else {
-      const waiting = r.tasksWaiting > 0 ? `; ${r.tasksWaiting} tasks still pending or running (collect again later)` : ''
-      console.log(`sweep ${r.sweepId}: ${r.added} runs added, ${r.updated} updated, ${r.unchanged} already here, from ${r.tasksRead} ended tasks${waiting}`)
+      const waiting = r.tasksWaiting > 0 ? `; ${plural(r.tasksWaiting, 'task')} still pending or running (collect again later)` : ''
+      console.log(`sweep ${r.sweepId}: ${plural(r.added, 'run')} added, ${r.updated} updated, ${r.unchanged} already here, from ${plural(r.tasksRead, 'ended task')}${waiting}`)
       console.log(`'grokking-lab sweep-report ${r.sweepId}' reports it; 'grokking-lab export --figure phase --sweep ${r.sweepId} --out phase.pdf' draws its phase map`)
     }
     return 0
@@ -68,8 +68,8 @@ export function importDbCommand(files: string[], options: { db?: string; json?: 
     if (options.json) console.log(JSON.stringify(results))
     else {
       for (const r of results) {
-        console.log(`${r.file}: ${r.added} runs added, ${r.updated} updated, ${r.unchanged} already here` +
-          `${r.skipped ? `, ${r.skipped} still training there (left out)` : ''}${r.sweeps ? `, ${r.sweeps} sweeps added` : ''}`)
+        console.log(`${r.file}: ${plural(r.added, 'run')} added, ${r.updated} updated, ${r.unchanged} already here` +
+          `${r.skipped ? `, ${r.skipped} still training there (left out)` : ''}${r.sweeps ? `, ${plural(r.sweeps, 'sweep')} added` : ''}`)
       }
     }
     return 0
@@ -77,3 +77,5 @@ export function importDbCommand(files: string[], options: { db?: string; json?: 
     store.close()
   }
 }
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`

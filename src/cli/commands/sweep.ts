@@ -73,6 +73,12 @@ export async function sweepCommand(options: SweepOptions): Promise<number> {
     onProgress: options.json ? undefined : (p) => process.stderr.write(`\rsweep ${sweepId}: ${p.done}/${p.total} done, running ${p.running.join(', ') || '-'}   `),
   })
   if (!options.json) process.stderr.write('\n')
+  if (progress.interrupted) {
+    // The run's line says how to resume that run; the sweep resumes all of its runs at once.
+    console.error(`grokking-lab: sweep ${sweepId} stopped: ${progress.interrupted.replace(/`grokking-lab resume \d+`/, `\`grokking-lab sweep --resume ${sweepId}\``)}`)
+    if (options.json) console.log(JSON.stringify({ sweepId, done: progress.done, total: progress.total, failed: progress.failed, interrupted: true }))
+    return 2
+  }
   const store = RunStore.open(dbPath, { readonly: true })
   try {
     const report = sweepReport(store, sweepId)

@@ -11,6 +11,8 @@ export interface SweepProgress {
   total: number
   running: number[]
   failed: number[]
+  /** Why the sweep stopped before its end, when the machine stopped a run (a full disk): that run's one line. */
+  interrupted?: string
 }
 
 /** Statuses a sweep (re)starts: never started, or stopped without finishing. */
@@ -69,7 +71,13 @@ export async function runSweep(dbPath: string, sweepId: number, opts: SweepOptio
         while (!stopping && active.size < opts.concurrency && units.length > 0) {
           const unit = units.shift()!
           const onEvent = (e: TrainingEvent) => {
-            if (e.type === 'failed') progress.failed.push(e.runId)
+            if (e.type === 'failed' && e.interrupted) {
+              // A full disk stops every run alike: start no more, let the running ones checkpoint,
+              // and leave the rest queued for --resume once there is space.
+              progress.interrupted ??= e.message
+              stopping = true
+              active.forEach((h) => h.cancel())
+            } else if (e.type === 'failed') progress.failed.push(e.runId)
             if (e.type === 'finished' && e.status === 'completed') progress.done += 1
             if (e.type === 'failed' || e.type === 'finished') {
               progress.running = progress.running.filter((id) => id !== e.runId)
