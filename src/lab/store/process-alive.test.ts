@@ -9,12 +9,13 @@ describe('processAlive', () => {
   })
 
   it.skipIf(process.platform !== 'linux')('takes a zombie, which kill(pid, 0) still finds, for dead', async () => {
-    // sh starts `true` in the background and becomes `sleep`, which never reaps it: a zombie.
-    const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] })
+    // sh starts a short sleep in the background and becomes a long one, which never reaps it: once
+    // the short one ends (after the exec, so sh cannot reap it first) it is a zombie.
+    const parent = spawn('sh', ['-c', 'sleep 0.5 & echo $!; exec sleep 10'], { stdio: ['ignore', 'pipe', 'ignore'] })
     const pid = await new Promise<number>((resolve) => parent.stdout!.once('data', (d) => resolve(Number(String(d).trim()))))
     try {
       let zombie = false
-      for (let i = 0; i < 50 && !zombie; i++) {
+      for (let i = 0; i < 200 && !zombie; i++) {
         await new Promise((r) => setTimeout(r, 20))
         zombie = !processAlive(pid)
       }
