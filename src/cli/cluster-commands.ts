@@ -1,7 +1,9 @@
 import { Option, type Command } from 'commander'
-import { importDbCommand, sweepCollectCommand, sweepStatusCommand, sweepTaskCommand } from './commands/cluster'
+import { collect } from './collect-option'
 
-const collect = (value: string, previous: string[] = []) => [...previous, value]
+// Loaded when one of these commands runs: the cluster module reaches the sweep planner and tfjs,
+// which every other command should not wait for.
+const cluster = () => import('./commands/cluster')
 
 /** The sweep command's Slurm options (`--slurm DIR` and what passes through to sbatch). */
 export function slurmOptions(): Option[] {
@@ -25,25 +27,25 @@ export function addClusterCommands(program: Command, setExit: (code: number) => 
     .argument('<dir>', "a Slurm sweep's folder (sweep --slurm DIR)")
     .argument('<task>', 'the array task, 0-based ($SLURM_ARRAY_TASK_ID)')
     .description("train one array task of a Slurm sweep into DIR/tasks/task-N.db, continuing from checkpoints when requeued (the sbatch script runs this)")
-    .action(async (dir, task) => setExit(await sweepTaskCommand(dir, task)))
+    .action(async (dir, task) => setExit(await (await cluster()).sweepTaskCommand(dir, task)))
   program
     .command('sweep-collect')
     .argument('<dir>', "a Slurm sweep's folder")
     .description("merge the finished runs of a Slurm sweep's ended tasks into the library, as one sweep; idempotent, and fine while the array still runs")
     .addOption(shared.db())
     .addOption(shared.json())
-    .action((dir, opts) => setExit(sweepCollectCommand(dir, opts)))
+    .action(async (dir, opts) => setExit((await cluster()).sweepCollectCommand(dir, opts)))
   program
     .command('sweep-status')
     .argument('<dir>', "a Slurm sweep's folder")
     .description("each array task of a Slurm sweep: pending, running, done, failed or interrupted, with its steps")
     .addOption(shared.json())
-    .action((dir, opts) => setExit(sweepStatusCommand(dir, opts)))
+    .action(async (dir, opts) => setExit((await cluster()).sweepStatusCommand(dir, opts)))
   program
     .command('import-db')
     .argument('<files...>', 'Grokking Lab libraries (.db) to merge in')
     .description("merge other libraries' runs, metrics, snapshots, checkpoints and sweeps into this one (matched by UUID: importing twice changes nothing)")
     .addOption(shared.db())
     .addOption(shared.json())
-    .action((files, opts) => setExit(importDbCommand(files, opts)))
+    .action(async (files, opts) => setExit((await cluster()).importDbCommand(files, opts)))
 }

@@ -7,6 +7,7 @@ import { EXPORT_FIGURE_HELP, EXPORT_FIGURES, EXPORT_FORMATS, FOURIER_VIEWS, HEAT
 import { FONT_FAMILIES, LEGEND_POSITIONS, TICK_FORMATS } from '../shared/figures/export/figure-style'
 import { CLOCK_X_AXES } from '../shared/figures/clock-plot'
 import { addClusterCommands, slurmOptions } from './cluster-commands'
+import { collect } from './collect-option'
 import { addLibraryCareCommands } from './library-care-commands'
 import { damagedLibraryLine, isDamaged } from '../lab/store/library-damage'
 
@@ -27,7 +28,6 @@ const commands = {
   train: () => import('./commands/train'),
 }
 
-const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('grokking-lab')

@@ -8,6 +8,7 @@ import { findOnPath, sbatchScript, shellQuote, submitScript, thisLabCommand } fr
 import { parseGridAxis } from '../../lab/sweeps/sweep-grid'
 import { defaultSweepName, planSweepRuns } from '../../lab/sweeps/sweep-plan'
 import { resolveConfig, type ConfigSource } from '../resolve-config'
+import { positiveInt } from '../int-option'
 
 /** The sweep command's options that a Slurm sweep reads. */
 export interface SlurmSweepOptions extends ConfigSource {
@@ -33,13 +34,6 @@ export interface SlurmSweepOptions extends ConfigSource {
 /** The pass-through options, which mean nothing without --slurm. */
 const PASS_THROUGH = ['partition', 'time', 'gpusPerTask', 'cpusPerTask', 'arrayParallelism', 'sbatchArg', 'labCommand'] as const
 const flag = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
-
-function positiveInt(name: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined
-  const v = Number(raw)
-  if (!Number.isInteger(v) || v < 1) throw new LabError(`--${name} must be a positive integer, got '${raw}'`)
-  return v
-}
 
 /** Refuses Slurm's pass-through options on a local sweep (they would be ignored silently). */
 export function checkLocalSweepOptions(options: SlurmSweepOptions): void {

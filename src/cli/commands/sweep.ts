@@ -11,6 +11,7 @@ import { SweepStore } from '../../lab/sweeps/sweep-store'
 import { formatTable } from '../format-table'
 import { resolveConfig } from '../resolve-config'
 import { checkLocalSweepOptions, slurmSweepCommand, type SlurmSweepOptions } from './slurm-sweep'
+import { positiveInt as positiveIntOption } from '../int-option'
 
 export interface SweepOptions extends SlurmSweepOptions {
   preset?: string
@@ -28,12 +29,7 @@ export interface SweepOptions extends SlurmSweepOptions {
   json?: boolean
 }
 
-function positiveInt(name: string, raw: string | undefined, fallback: number): number {
-  if (raw === undefined) return fallback
-  const v = Number(raw)
-  if (!Number.isInteger(v) || v < 1) throw new LabError(`--${name} must be a positive integer, got '${raw}'`)
-  return v
-}
+const positiveInt = (name: string, raw: string | undefined, fallback: number): number => positiveIntOption(name, raw) ?? fallback
 
 /** `grokking-lab sweep`: creates a grid × seeds sweep (or resumes one) and trains its runs from a queue; with --slurm DIR, plans it as a job array instead. */
 export async function sweepCommand(options: SweepOptions): Promise<number> {

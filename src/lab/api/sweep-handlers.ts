@@ -1,12 +1,11 @@
 import type { LabApi, LabParsedRequest, SweepProgressInfo, SweepSummary } from '../../shared/api'
 import path from 'node:path'
 import { LabError } from '../../shared/lab-error'
-import { collectSlurmSweep, collectedRuns } from '../cluster/collect'
-import { slurmSweepStatus } from '../cluster/task-status'
 import { APP_VERSION } from '../app-version'
 import { defaultSweepName, planSweepRuns } from '../sweeps/sweep-plan'
 import { sweepReport } from '../sweeps/sweep-report'
 import { SweepStore, type SweepRecord, type SweepRun } from '../sweeps/sweep-store'
+import { INTERACTIVE_WORKER_NICENESS } from '../worker/training-host'
 import { requestConfig } from './request-config'
 import type { LabContext } from './service-context'
 
@@ -49,10 +48,13 @@ export function sweepHandlers(ctx: LabContext): SweepApi {
     'sweeps:report': async ({ sweepId }) => sweepReport(store, sweepId),
     // A Slurm sweep's folder is read as it is: its tasks write their status files there as they train.
     'sweeps:slurm-status': async ({ dir }) => {
+      // Loaded on first use, like run-sweep below: the cluster modules reach the batch planner and tfjs.
+      const [{ slurmSweepStatus }, { collectedRuns }] = await Promise.all([import('../cluster/task-status'), import('../cluster/collect')])
       const status = slurmSweepStatus(path.resolve(dir))
       return { ...status, collected: collectedRuns(store, status.dir), sweepId: sweeps.sweepIdByUuid(status.sweepUuid) }
     },
     'sweeps:slurm-collect': async ({ dir }) => {
+      const { collectSlurmSweep } = await import('../cluster/collect')
       const result = collectSlurmSweep(store, path.resolve(dir))
       const runIds = sweeps.sweepRuns(result.sweepId).map((r) => r.run.id)
       if (result.added + result.updated > 0) emit('runs:changed', { runIds, change: 'updated' })
@@ -74,6 +76,7 @@ function trainInBackground(ctx: LabContext, sweepId: number, request: LabParsedR
         backend: request.backend,
         signal: controller.signal,
         onEvent: training.onEvent,
+        niceness: INTERACTIVE_WORKER_NICENESS,
         onWorker: (handle, runIds) => training.attach(handle, runIds, sweepId),
         onProgress: (p) => emit('sweep:progress', { sweepId, total: p.total, done: p.done, running: [...p.running], failed: [...p.failed] }),
       }),

@@ -69,21 +69,34 @@ export function openSourceLibrary(file: string, into: RunStore): Database.Databa
 export function mergeLibrary(dst: RunStore, src: Database.Database, file: string, statuses?: ReadonlySet<RunStatus>): MergeResult {
   const result: MergeResult = { file, added: 0, updated: 0, unchanged: 0, skipped: 0, sweeps: 0 }
   const db = dst.db
-  const dstColumns = (table: string) => new Set((db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name))
+  // Every row of a table has the same columns: each table's column set and INSERT are made once,
+  // not once per metric row.
+  const columns = new Map<string, Set<string>>()
+  const inserts = new Map<string, Database.Statement>()
+  const dstColumns = (table: string) => {
+    let set = columns.get(table)
+    if (!set) columns.set(table, (set = new Set((db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name))))
+    return set
+  }
   const insertInto = (table: string, row: Row, overrides: Row = {}) => {
     const keep = dstColumns(table)
     const cols = Object.keys(row).filter((c) => keep.has(c) && !LOCAL_COLUMNS.has(c))
     const values = cols.map((c) => (c in overrides ? overrides[c] : row[c]))
-    const info = db.prepare(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...values)
-    return Number(info.lastInsertRowid)
+    const key = `${table}(${cols.join(',')})`
+    let insert = inserts.get(key)
+    if (!insert) inserts.set(key, (insert = db.prepare(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`)))
+    return Number(insert.run(...values).lastInsertRowid)
   }
+  const sweepByUuid = db.prepare('SELECT id FROM sweeps WHERE uuid = ?')
+  const runByUuid = db.prepare('SELECT * FROM runs WHERE uuid = ?')
+  const rowsOf = new Map(RUN_TABLES.map((table) => [table, src.prepare(`SELECT * FROM ${table} WHERE run_id = ?`)] as const))
   const srcSweeps = src.prepare('SELECT * FROM sweeps ORDER BY id').all() as Row[]
   const links = src.prepare('SELECT * FROM sweep_runs').all() as Row[]
   db.transaction(() => {
     // Sweeps first, so a run's `sweep:N` tag can name the sweep's id in this library.
     const sweepIds = new Map<number, number>()
     for (const s of srcSweeps) {
-      const found = db.prepare('SELECT id FROM sweeps WHERE uuid = ?').get(s.uuid) as { id: number } | undefined
+      const found = sweepByUuid.get(s.uuid) as { id: number } | undefined
       if (found) sweepIds.set(s.id as number, found.id)
       else {
         sweepIds.set(s.id as number, insertInto('sweeps', s))
@@ -102,7 +115,7 @@ export function mergeLibrary(dst: RunStore, src: Database.Database, file: string
         result.skipped += 1
         continue
       }
-      const mine = db.prepare('SELECT * FROM runs WHERE uuid = ?').get(run.uuid) as Row | undefined
+      const mine = runByUuid.get(run.uuid) as Row | undefined
       if (mine && !further(run, mine)) {
         runIds.set(run.id as number, mine.id as number)
         result.unchanged += 1
@@ -126,7 +139,7 @@ export function mergeLibrary(dst: RunStore, src: Database.Database, file: string
       }
       runIds.set(run.id as number, id)
       for (const table of RUN_TABLES) {
-        for (const row of src.prepare(`SELECT * FROM ${table} WHERE run_id = ?`).iterate(run.id) as IterableIterator<Row>) {
+        for (const row of rowsOf.get(table)!.iterate(run.id) as IterableIterator<Row>) {
           insertInto(table, row, { run_id: id })
         }
       }

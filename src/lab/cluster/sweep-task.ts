@@ -26,6 +26,10 @@ export function taskIndex(plan: SlurmPlan, raw: string): number {
  * collector on another machine can read it. Resolves to the exit code: 0 when every run completed.
  */
 export async function runSweepTask(dir: string, rawTask: string, opts: { threads?: number } = {}): Promise<number> {
+  // A task's library is scratch that sweep-collect merges into the user's (backed up there). A
+  // backup child here would only hold the file open past the switch out of WAL below, and die
+  // half-done with the job.
+  process.env.GROKKING_LAB_BACKUPS = 'off'
   const plan = readSlurmPlan(dir)
   const task = taskIndex(plan, rawTask)
   if (readTaskStatus(dir, task)?.state === 'done') return 0

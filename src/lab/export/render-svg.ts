@@ -3,7 +3,7 @@
 import * as echarts from 'echarts'
 import type { Figure } from '../../shared/figures/export/figure'
 import type { FigureStyle } from '../../shared/figures/export/figure-style'
-import { printOption } from '../../shared/figures/options/figure-option'
+import { figureOption } from '../../shared/figures/options/figure-option'
 import { printLook, type PrintLook } from '../../shared/figures/options/print-look'
 import { heatmapPng } from './heatmap-raster'
 import { textWidth, useFontMetrics } from './text-measure'
@@ -21,7 +21,7 @@ export function renderSvg(figure: Figure, style: FigureStyle): RenderedSvg {
   const image = figure.kind === 'heatmap' ? `data:image/png;base64,${heatmapPng(figure.figure).toString('base64')}` : undefined
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: look.width, height: look.height })
   try {
-    chart.setOption(printOption(figure, look, image) as echarts.EChartsOption)
+    chart.setOption(figureOption(figure, look, image) as echarts.EChartsOption)
     // Hard cell edges: a viewer would otherwise blur the enlarged raster.
     const svg = chart.renderToSVGString().replace(/<image /g, '<image preserveAspectRatio="none" image-rendering="optimizeSpeed" style="image-rendering:pixelated" ')
     return { svg: stableIds(svg), look }

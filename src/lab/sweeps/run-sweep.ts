@@ -31,6 +31,8 @@ export interface SweepOptions {
   signal?: AbortSignal
   /** Compute threads per worker; default: the machine's cores split over `concurrency` (a Slurm task passes its allocation). */
   threads?: number
+  /** How much the workers yield to others (a sweep started from the window passes INTERACTIVE_WORKER_NICENESS). */
+  niceness?: number
 }
 
 /**
@@ -86,7 +88,7 @@ export async function runSweep(dbPath: string, sweepId: number, opts: SweepOptio
             opts.onEvent?.(e)
           }
           const job = unit.ids.length === 1 ? { dbPath, runId: unit.ids[0], backend: opts.backend, resume: unit.resume } : { dbPath, runIds: unit.ids, backend: opts.backend, resume: unit.resume }
-          const handle = startTraining(job, onEvent, { threads })
+          const handle = startTraining(job, onEvent, { threads, niceness: opts.niceness })
           opts.onWorker?.(handle, unit.ids)
           active.add(handle)
           progress.running.push(...unit.ids)

@@ -1,3 +1,4 @@
+import { LabError } from '../../shared/lab-error'
 import type { RunConfig } from '../../shared/run-config'
 import type { GmSplit } from './gm-data'
 import { normLoweringTangent, TANGENT_MAX_OUTPUTS } from './gm-tangent'
@@ -43,7 +44,14 @@ export function makeTangentCheck(c: RunConfig, train: GmSplit): TangentCheck | u
     },
     measure(step, e, w): Record<string, number> {
       if (!start || start.step !== step - window) return {}
-      const g = normLoweringTangent(train, start.e, start.w, c.hidden, c.activation)
+      let g
+      try {
+        g = normLoweringTangent(train, start.e, start.w, c.hidden, c.activation)
+      } catch (err) {
+        // g̃ is undefined where JJᵀ is singular (every unit dead): no value at this evaluation, the run goes on.
+        if (err instanceof LabError) return {}
+        throw err
+      }
       const moved = [Float64Array.from(e, (v, i) => v - start!.e[i]), Float64Array.from(w, (v, i) => v - start!.w[i])]
       return { gm_tangent_cos: cosine(moved, [g.e, g.w]) }
     },

@@ -95,6 +95,9 @@ describe("Musat 2025's norm-lowering tangent g̃ (Eq. 28–29)", () => {
     expect(check.measure(20, E.map((x, i) => x + 0.01 * g.e[i]), W.map((x, i) => x + 0.01 * g.w[i])).gm_tangent_cos).toBeCloseTo(1, 9)
     expect(check.measure(20, E.map((x, i) => x - 0.01 * g.e[i]), W.map((x, i) => x - 0.01 * g.w[i])).gm_tangent_cos).toBeCloseTo(-1, 9)
     expect(check.measure(40, E, W)).toEqual({})
+    // Every unit dead (E = 0 under a ReLU): J is zero, g̃ undefined, and the evaluation goes on without it.
+    check.mark(30, new Float64Array(E.length), W)
+    expect(check.measure(40, E, W)).toEqual({})
     expect(makeTangentCheck(parseRunConfig({ ...config, p: 37, hidden: 512 }), makeGmSplits(parseRunConfig({ ...config, p: 37 })).train)).toBeUndefined()
   })
 })

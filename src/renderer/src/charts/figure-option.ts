@@ -4,11 +4,11 @@
 import type { FigureAxis, FigureSeries, LineFigure } from '../../../shared/figures'
 import { drawable } from '../../../shared/figures'
 import { screenLook, type ChartTheme } from '../../../shared/figures/options/chart-look'
-import { CURVE_ZLEVEL, GRID_BOTTOM, GRID_LEFT, GRID_RIGHT, GRID_TOP, lineOption, type Point } from '../../../shared/figures/options/line-option'
+import { GRID_BOTTOM, GRID_LEFT, GRID_RIGHT, GRID_TOP, lineOption, type Point } from '../../../shared/figures/options/line-option'
 import type { LineChartOption } from './echarts'
 
 export type { ChartTheme, Point }
-export { CURVE_ZLEVEL, GRID_BOTTOM, GRID_LEFT, GRID_RIGHT, GRID_TOP }
+export { GRID_BOTTOM, GRID_LEFT, GRID_RIGHT, GRID_TOP }
 
 /** The chart frame's colours, read from the page's CSS so charts follow the theme. */
 export function readTheme(el: Element): ChartTheme {

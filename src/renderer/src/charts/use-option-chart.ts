@@ -33,7 +33,3 @@ export function useOptionChart<F>(host: Ref<HTMLDivElement | null>, figure: () =
   })
   watch(figure, (f) => scheduleDraw(owner, () => draw(f), true))
 }
-
-// The page's axis and tooltip styling live with the shared option builders; charts outside this
-// folder (the sweep's scaling chart) take them from here.
-export { themedAxis, themedTooltip } from '../../../shared/figures/options/screen-look'

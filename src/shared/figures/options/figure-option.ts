@@ -7,13 +7,7 @@ import { gridHeatmapOption } from './grid-heatmap-option'
 import { lineOption, panelsOption } from './line-option'
 import { heatmapOption, phaseOption } from './print-options'
 import { scalingOption } from './scaling-option'
-import type { PrintLook } from './print-look'
 import { scatterOption } from './scatter-option'
-
-/** The print ECharts option of `figure` in `look`; a weight heatmap needs its raster as a data URL. */
-export function printOption(figure: Figure, look: PrintLook, heatmapImage?: string): Record<string, unknown> {
-  return figureOption(figure, look, heatmapImage)
-}
 
 /**
  * The ECharts option of `figure` in `look`. Small multiples, weight heatmaps and phase maps exist
