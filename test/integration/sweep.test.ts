@@ -46,11 +46,20 @@ describe('sweeps', () => {
         conn.close()
       }
     }
+    // While polling: the file exists a moment before its schema does, and then holds nothing yet.
+    const poll = <T>(sql: string): T[] => {
+      try {
+        return read<T>(sql)
+      } catch (e) {
+        if (/no such table/.test(String(e))) return []
+        throw e
+      }
+    }
     // Kill the sweep once its second run has a checkpoint.
     for (let i = 0; i < 1200; i++) {
       await new Promise((r) => setTimeout(r, 100))
       if (!fs.existsSync(db)) continue
-      if (read<{ run_id: number }>('SELECT run_id FROM checkpoints WHERE run_id = 2 AND step >= 200').length) break
+      if (poll<{ run_id: number }>('SELECT run_id FROM checkpoints WHERE run_id = 2 AND step >= 200').length) break
     }
     child.kill('SIGKILL')
     await result
