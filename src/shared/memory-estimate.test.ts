@@ -6,8 +6,9 @@ import { diagonalLinearSpecs } from '../lab/systems/diagonal-linear-system'
 import { gmTwoLayerSpecs } from '../lab/systems/gm-data'
 import { matrixFactorizationSpecs } from '../lab/systems/matrix-factorization-system'
 import { twoLayerReluSpecs } from '../lab/systems/two-layer-relu-system'
-import { estimateMemory, formatBytes, machineMemory, memoryProblem, parameterCount } from './memory-estimate'
-import { parseRunConfig, type RunConfig } from './run-config'
+import { isLabError } from './lab-error'
+import { assertFitsInMemory, estimateMemory, formatBytes, machineMemory, memoryProblem, parameterCount } from './memory-estimate'
+import { configIssues, parseRunConfig, type RunConfig } from './run-config'
 
 const size = (specs: { shape: number[] }[]) => specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0)
 
@@ -45,6 +46,25 @@ describe('memory estimate', () => {
     expect(problem).toBe("this config needs about 56.1 TB (56.0 TB for 2.00e+12 parameters with gradients and optimizer state, 75 GB for the data and activations), more than this machine's 8.0 GB of free memory; make p, d, hidden smaller")
     expect(memoryProblem(parseRunConfig({ steps: 10, lr: 1e-3, p: 113, d: 128, hidden: 512 }), { free: 8e9 })).toBeNull()
     expect(memoryProblem(c, null)).toBeNull()
+  })
+
+  it('leaves validation to the config and refuses only where a run is about to train', () => {
+    // A planned config (a Slurm sweep on a login node, a form) is valid whatever this machine's memory.
+    const wide = { steps: 10, lr: 1e-3, p: 97, d: 1_000_000, hidden: 1_000_000 }
+    expect(configIssues(wide)).toEqual([])
+    const c = parseRunConfig(wide)
+    const small = parseRunConfig({ steps: 10, lr: 1e-3, p: 97 })
+    let thrown: unknown
+    try {
+      assertFitsInMemory([small, c], { free: 8e9 })
+    } catch (e) {
+      thrown = e
+    }
+    expect(isLabError(thrown)).toBe(true)
+    expect((thrown as Error).message).toBe(`invalid run config: ${memoryProblem(c, { free: 8e9 })}`)
+    expect(() => assertFitsInMemory(small, { free: 8e9 })).not.toThrow()
+    expect(() => assertFitsInMemory([c], null)).not.toThrow()
+    expect(() => assertFitsInMemory([], { free: 1 })).not.toThrow()
   })
 
   it('reads the free memory in Node, and says sizes plainly', () => {

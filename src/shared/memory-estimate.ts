@@ -2,6 +2,9 @@
 // so that a config whose tensors cannot fit is refused with the estimate rather than crashing the
 // worker (or the machine) at step 0. Rough on purpose: float32 everywhere, the big tensors only.
 // No Node imports: the page compiles this too (there the check is left to the lab's own process).
+// The check belongs where a run is about to train on this machine, not in config validation: a
+// config planned here (a Slurm sweep on a login node, a form) trains elsewhere or later.
+import { LabError } from './lab-error'
 import type { RunConfig } from './run-config'
 
 const FLOAT = 4
@@ -106,4 +109,16 @@ export function memoryProblem(c: RunConfig, memory = machineMemory()): string | 
     `this config needs about ${formatBytes(e.bytes)} (${formatBytes(e.stateBytes)} for ${e.parameters.toExponential(2)} parameters with gradients and optimizer state, ` +
     `${formatBytes(e.workBytes)} for the data and activations), more than this machine's ${formatBytes(memory.free)} of free memory; make ${biggest} smaller`
   )
+}
+
+/**
+ * Throws LabError ("invalid run config: this config needs about …") when the largest of `configs`
+ * cannot fit in `memory` (default: this machine's free memory). Call it right before runs train here.
+ */
+export function assertFitsInMemory(configs: RunConfig | readonly RunConfig[], memory = machineMemory()): void {
+  const list: readonly RunConfig[] = Array.isArray(configs) ? configs : [configs as RunConfig]
+  if (!memory || list.length === 0) return
+  const largest = list.reduce((a, b) => (estimateMemory(b).bytes > estimateMemory(a).bytes ? b : a))
+  const problem = memoryProblem(largest, memory)
+  if (problem) throw new LabError(`invalid run config: ${problem}`)
 }

@@ -1,7 +1,6 @@
 import { z } from 'zod'
 import type { ConfigIssue } from './api'
 import { LabError } from './lab-error'
-import { memoryProblem } from './memory-estimate'
 
 /** Operations of the modular-arithmetic task; see SCIENCE.md "Tasks". */
 export const MODULAR_OPS = ['add', 'sub', 'mul', 'div', 'sq_sum', 'quad'] as const
@@ -148,14 +147,12 @@ function isPrime(n: number): boolean {
 
 /**
  * Every problem of a config object, by key, in the words the CLI prints them; empty when it is valid.
- * A valid config whose tensors would not fit in this machine's free memory is a problem too (on
- * 'config'), found before anything is allocated.
+ * Whether it fits in memory is not one of them: that depends on the machine that trains it, so
+ * assertFitsInMemory (memory-estimate.ts) checks it where a run is about to train.
  */
 export function configIssues(input: unknown): ConfigIssue[] {
   const result = runConfigSchema.safeParse(input)
-  if (!result.success) return result.error.issues.map((i) => toConfigIssue(i, input))
-  const memory = memoryProblem(result.data)
-  return memory ? [{ key: 'config', message: memory }] : []
+  return result.success ? [] : result.error.issues.map((i) => toConfigIssue(i, input))
 }
 
 function toConfigIssue(issue: z.core.$ZodIssue, input: unknown): ConfigIssue {
@@ -214,14 +211,12 @@ export function issueText(issue: ConfigIssue): string {
 }
 
 /**
- * Validates a config object; throws LabError naming every problem and how to fix it, including a
- * run that would not fit in this machine's free memory (with the estimate).
+ * Validates a config object; throws LabError naming every problem and how to fix it. Memory is
+ * checked where a run trains (assertFitsInMemory), not here.
  */
 export function parseRunConfig(input: unknown): RunConfig {
   const result = runConfigSchema.safeParse(input)
   if (!result.success) throw new LabError(`invalid run config: ${result.error.issues.map((i) => issueText(toConfigIssue(i, input))).join('; ')}`)
-  const memory = memoryProblem(result.data)
-  if (memory) throw new LabError(`invalid run config: ${memory}`)
   return result.data
 }
 

@@ -85,4 +85,22 @@ describe('malformed configs', () => {
     expect(fs.existsSync(db)).toBe(false)
     count('malformed configs refused', cases.length)
   }, 60_000)
+
+  it('plans a Slurm sweep too big for this machine, and refuses it only where it would train here', async () => {
+    const dir = tempDir()
+    const db = path.join(dir, 'lab.sqlite')
+    const wide = path.join(dir, 'wide.json')
+    fs.writeFileSync(wide, '{"steps": 100, "lr": 0.001, "p": 97, "d": 1000000, "hidden": 1000000}')
+    const slurmDir = path.join(dir, 'slurm')
+    // A login node's memory says nothing of the compute nodes' that train it.
+    const planned = await runMain(['sweep', '--config', wide, '--grid', 'wd=0.1,1', '--slurm', slurmDir, '--no-submit', '--json'])
+    expect(planned.stderr).toBe('')
+    expect(planned.code).toBe(0)
+    expect(JSON.parse(planned.stdout)).toMatchObject({ runs: 2, tasks: expect.any(Number) })
+    expect(fs.existsSync(path.join(slurmDir, 'sweep.sbatch'))).toBe(true)
+    const local = await runMain(['sweep', '--config', wide, '--grid', 'wd=0.1,1', '--db', db])
+    expect(local.code).toBe(2)
+    expect(local.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^grokking-lab: invalid run config: this config needs about 56\.1 TB .*more than this machine's [\d.]+ [GT]B of free memory; make p, d, hidden smaller$/)])
+    expect(fs.existsSync(db)).toBe(false)
+  }, 60_000)
 })

@@ -1,4 +1,5 @@
 import { LabError } from '../../shared/lab-error'
+import { assertFitsInMemory } from '../../shared/memory-estimate'
 import type { BackendName } from '../../shared/backend'
 import { APP_VERSION } from '../../lab/app-version'
 import { resolveLibraryPath } from '../../lab/store/default-location'
@@ -53,6 +54,7 @@ export async function sweepCommand(options: SweepOptions): Promise<number> {
     const axes = options.grid.map(parseGridAxis)
     const seeds = positiveInt('seeds', options.seeds, 1)
     const runs = planSweepRuns(base, axes, seeds)
+    assertFitsInMemory(runs.map((r) => r.config))
     const store = RunStore.open(dbPath)
     try {
       const name = options.name ?? defaultSweepName(preset, axes)

@@ -1,4 +1,5 @@
 import { LabError } from '../../shared/lab-error'
+import { assertFitsInMemory } from '../../shared/memory-estimate'
 import type { BackendName } from '../../shared/backend'
 import type { TrainingEvent } from '../../shared/run-types'
 import { APP_VERSION } from '../../lab/app-version'
@@ -22,6 +23,8 @@ export interface TrainOptions extends ConfigSource {
 /** `grokking-lab train`: creates a run in the library and trains it in a worker process. */
 export async function trainCommand(options: TrainOptions): Promise<number> {
   const { config, preset } = resolveConfig(options)
+  // Before the library is touched: a run that cannot fit leaves nothing behind.
+  assertFitsInMemory(config)
   const dbPath = resolveLibraryPath(options.db)
   const store = RunStore.open(dbPath)
   let runId: number
@@ -47,6 +50,7 @@ export async function resumeCommand(runArg: string, options: { backend?: string;
   try {
     const run = store.getRun(parseRunId(runArg))
     assertResumable(run)
+    assertFitsInMemory(run.config)
     backend = options.backend ?? run.backend ?? 'auto'
   } finally {
     store.close()

@@ -1,6 +1,7 @@
 import type { LabApi, LabParsedRequest, SweepProgressInfo, SweepSummary } from '../../shared/api'
 import path from 'node:path'
 import { LabError } from '../../shared/lab-error'
+import { assertFitsInMemory } from '../../shared/memory-estimate'
 import { APP_VERSION } from '../app-version'
 import { defaultSweepName, planSweepRuns } from '../sweeps/sweep-plan'
 import { sweepReport } from '../sweeps/sweep-report'
@@ -25,6 +26,7 @@ export function sweepHandlers(ctx: LabContext): SweepApi {
       const base = requestConfig(request.preset, request.config)
       const preset = request.preset ?? null
       const runs = planSweepRuns(base, request.grid, request.seeds)
+      assertFitsInMemory(runs.map((r) => r.config))
       const sweepId = sweeps.createSweep({
         name: request.name ?? defaultSweepName(preset, request.grid),
         preset,

@@ -1,6 +1,7 @@
 import type { LabApi } from '../../shared/api'
 import type { BackendName } from '../../shared/backend'
 import { LabError } from '../../shared/lab-error'
+import { assertFitsInMemory } from '../../shared/memory-estimate'
 import { APP_VERSION } from '../app-version'
 import { normalizeTags } from '../store/run-edit'
 import { assertResumable } from '../worker/resumable'
@@ -21,6 +22,7 @@ export function trainingHandlers(ctx: LabContext): TrainingApi {
   return {
     'training:start': async (request) => {
       const config = requestConfig(request.preset, request.config)
+      assertFitsInMemory(config)
       const runId = store.createRun({
         name: request.name ?? request.preset ?? 'custom',
         preset: request.preset ?? null,
@@ -43,6 +45,7 @@ export function trainingHandlers(ctx: LabContext): TrainingApi {
       store.markInterrupted()
       const run = store.getRun(runId)
       assertResumable(run)
+      assertFitsInMemory(run.config)
       // As `grokking-lab resume`: unless a backend is named, continue on the one the run trained on.
       launch(runId, backend === 'auto' ? ((run.backend as BackendName | null) ?? 'auto') : backend, true)
       return { runId }

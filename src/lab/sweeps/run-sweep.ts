@@ -1,4 +1,5 @@
 import type { BackendName } from '../../shared/backend'
+import { assertFitsInMemory } from '../../shared/memory-estimate'
 import type { TrainingEvent } from '../../shared/run-types'
 import { RunStore } from '../store/run-store'
 import { startTraining, type TrainingHandle } from '../worker/training-host'
@@ -53,6 +54,8 @@ export async function runSweep(dbPath: string, sweepId: number, opts: SweepOptio
       .filter((r) => PENDING.has(r.run.status))
       .map((r) => ({ id: r.run.id, config: r.run.config, fromStep: r.run.status === 'queued' ? null : store.checkpointStep(r.run.id) }))
     pendingCount = pending.length
+    // Here and not at planning: a resumed sweep or a Slurm task may train on another machine than planned it.
+    assertFitsInMemory(pending.map((r) => r.config))
     units = planUnits(pending, opts.batch ?? defaultBatch(pending.length, opts.concurrency))
   } finally {
     store.close()
