@@ -3,6 +3,7 @@ import path from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { useTempDir } from '../../../test/helpers/temp-dir'
+import { damagePages, smallLibrary } from '../../../test/reliability/library-fixtures'
 import { isLabError } from '../../shared/lab-error'
 import { parseRunConfig, type RunConfig } from '../../shared/run-config'
 import { RunStore } from '../store/run-store'
@@ -180,6 +181,28 @@ describe('merging libraries', () => {
     expect(messages[4]).toMatch(/the library being merged into/)
     messages.forEach((m) => expect(m).not.toContain('\n'))
     expect(fs.readFileSync(text, 'utf8')).toBe('hello')
+    dst.close()
+  })
+
+  it('names a damaged source, not the library merged into, and leaves the library as it was', () => {
+    const dir = tempDir()
+    const source = smallLibrary(fs.mkdtempSync(path.join(dir, 'src-')))
+    damagePages(source, 'metrics')
+    const dst = RunStore.open(path.join(dir, 'mine.db'))
+    const before = counts(dst.db)
+    const message = refusal(() => {
+      const src = openSourceLibrary(source, dst)
+      try {
+        return mergeLibrary(dst, src, source)
+      } finally {
+        src.close()
+      }
+    })
+    expect(message).toMatch(new RegExp(`^the library ${source.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} being merged is damaged \\(.*malformed.*\\); nothing of it was merged`))
+    expect(message).toContain(`grokking-lab recover --db ${source} --out NEW.sqlite`)
+    expect(message).not.toContain(dst.path)
+    expect(message).not.toMatch(/restore|\n/)
+    expect(counts(dst.db)).toEqual(before)
     dst.close()
   })
 })

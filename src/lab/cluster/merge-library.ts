@@ -3,6 +3,7 @@ import path from 'node:path'
 import type Database from 'better-sqlite3'
 import { isLabError, LabError } from '../../shared/lab-error'
 import type { RunStatus } from '../../shared/run-types'
+import { isDamaged } from '../store/library-damage'
 import { openDatabase } from '../store/open-database'
 import type { RunStore } from '../store/run-store'
 import { APPLICATION_ID } from '../store/schema'
@@ -25,6 +26,39 @@ const LOCAL_COLUMNS = new Set(['id', 'worker_pid'])
 
 type Row = Record<string, unknown>
 
+/**
+ * The error to report for `e` met reading the source library `file`: SQLite's damage becomes a
+ * LabError naming the source (the CLI's damaged-library line would name the user's library).
+ */
+function sourceError(e: unknown, file: string): unknown {
+  if (!isDamaged(e)) return e
+  return new LabError(`the library ${file} being merged is damaged (${(e as Error)?.message ?? e}); nothing of it was merged and your own library is as it was; ` +
+    `see what is wrong with \`grokking-lab check --db ${file}\`, save its intact runs with \`grokking-lab recover --db ${file} --out NEW.sqlite\`, and merge NEW.sqlite instead`)
+}
+
+/** Reads from the source `file`, its damage reported as the source's (sourceError). */
+function fromSource<T>(file: string, read: () => T): T {
+  try {
+    return read()
+  } catch (e) {
+    throw sourceError(e, file)
+  }
+}
+
+/** A source statement's rows, one at a time, its damage reported as the source's. */
+function* sourceRows(file: string, statement: Database.Statement, ...args: unknown[]): Generator<Row> {
+  const rows = fromSource(file, () => statement.iterate(...args) as IterableIterator<Row>)
+  try {
+    for (;;) {
+      const next = fromSource(file, () => rows.next())
+      if (next.done) return
+      yield next.value
+    }
+  } finally {
+    rows.return?.()
+  }
+}
+
 /** Whether the source's copy of a run is ahead of the library's (an older copy never overwrites a newer one). */
 function further(src: Row, mine: Row): boolean {
   const [s, m] = [Number(src.steps_done), Number(mine.steps_done)]
@@ -44,10 +78,17 @@ export function openSourceLibrary(file: string, into: RunStore): Database.Databa
   } catch (e) {
     // openDatabase speaks of --db; here the file is an argument.
     if (isLabError(e)) throw new LabError(e.message.replace(/; pass another --db path$/, '; give a library the lab wrote'))
+    throw sourceError(e, file)
+  }
+  let appId: number
+  let columns: string[]
+  try {
+    appId = fromSource(file, () => db.pragma('application_id', { simple: true }) as number)
+    columns = fromSource(file, () => (db.prepare('PRAGMA table_info(runs)').all() as { name: string }[]).map((c) => c.name))
+  } catch (e) {
+    db.close()
     throw e
   }
-  const appId = db.pragma('application_id', { simple: true }) as number
-  const columns = (db.prepare('PRAGMA table_info(runs)').all() as { name: string }[]).map((c) => c.name)
   if (appId !== APPLICATION_ID) {
     db.close()
     throw new LabError(`${file} is not a Grokking Lab library (an empty SQLite file); give a library the lab wrote`)
@@ -89,9 +130,10 @@ export function mergeLibrary(dst: RunStore, src: Database.Database, file: string
   }
   const sweepByUuid = db.prepare('SELECT id FROM sweeps WHERE uuid = ?')
   const runByUuid = db.prepare('SELECT * FROM runs WHERE uuid = ?')
-  const rowsOf = new Map(RUN_TABLES.map((table) => [table, src.prepare(`SELECT * FROM ${table} WHERE run_id = ?`)] as const))
-  const srcSweeps = src.prepare('SELECT * FROM sweeps ORDER BY id').all() as Row[]
-  const links = src.prepare('SELECT * FROM sweep_runs').all() as Row[]
+  const rowsOf = fromSource(file, () => new Map(RUN_TABLES.map((table) => [table, src.prepare(`SELECT * FROM ${table} WHERE run_id = ?`)] as const)))
+  const srcSweeps = fromSource(file, () => src.prepare('SELECT * FROM sweeps ORDER BY id').all() as Row[])
+  const links = fromSource(file, () => src.prepare('SELECT * FROM sweep_runs').all() as Row[])
+  const srcRuns = fromSource(file, () => src.prepare('SELECT * FROM runs ORDER BY id'))
   db.transaction(() => {
     // Sweeps first, so a run's `sweep:N` tag can name the sweep's id in this library.
     const sweepIds = new Map<number, number>()
@@ -109,7 +151,7 @@ export function mergeLibrary(dst: RunStore, src: Database.Database, file: string
         return m && sweepIds.has(Number(m[1])) ? `sweep:${sweepIds.get(Number(m[1]))}` : t
       }))
     const runIds = new Map<number, number>()
-    for (const run of src.prepare('SELECT * FROM runs ORDER BY id').iterate() as IterableIterator<Row>) {
+    for (const run of sourceRows(file, srcRuns)) {
       const status = run.status as RunStatus
       if (status === 'running' || (statuses && !statuses.has(status))) {
         result.skipped += 1
@@ -139,7 +181,7 @@ export function mergeLibrary(dst: RunStore, src: Database.Database, file: string
       }
       runIds.set(run.id as number, id)
       for (const table of RUN_TABLES) {
-        for (const row of rowsOf.get(table)!.iterate(run.id) as IterableIterator<Row>) {
+        for (const row of sourceRows(file, rowsOf.get(table)!, run.id)) {
           insertInto(table, row, { run_id: id })
         }
       }
