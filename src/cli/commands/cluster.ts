@@ -50,20 +50,14 @@ export function sweepStatusCommand(dir: string, options: { json?: boolean }): nu
 export function importDbCommand(files: string[], options: { db?: string; json?: boolean }): number {
   const store = RunStore.open(resolveLibraryPath(options.db))
   try {
-    // Every file is checked before any is merged, so one bad path leaves the library untouched.
-    const sources = files.map((f) => {
-      const db = openSourceLibrary(f, store)
-      db.close()
-      return f
-    })
+    // Every file is opened (and so checked) before any is merged, so one bad path leaves the library untouched.
+    const sources: { file: string; db: ReturnType<typeof openSourceLibrary> }[] = []
     const results: MergeResult[] = []
-    for (const file of sources) {
-      const src = openSourceLibrary(file, store)
-      try {
-        results.push(mergeLibrary(store, src, file))
-      } finally {
-        src.close()
-      }
+    try {
+      for (const file of files) sources.push({ file, db: openSourceLibrary(file, store) })
+      for (const { file, db } of sources) results.push(mergeLibrary(store, db, file))
+    } finally {
+      for (const { db } of sources) db.close()
     }
     if (options.json) console.log(JSON.stringify(results))
     else {

@@ -110,8 +110,9 @@ function readRuns(dbPath: string, sweepId: number, status: TaskStatusFile, close
   try {
     const byId = new Map<number, TaskStatusFile['runs'][number]>()
     status.runs = new SweepStore(store).sweepRuns(sweepId).map(({ run }) => {
-      const fromStep = status.runs.find((r) => r.uuid === store.runUuid(run.id))?.fromStep ?? 0
-      const r = { uuid: store.runUuid(run.id), status: run.status, step: run.stepsDone, totalSteps: run.totalSteps, fromStep }
+      const uuid = store.runUuid(run.id)
+      const fromStep = status.runs.find((r) => r.uuid === uuid)?.fromStep ?? 0
+      const r = { uuid, status: run.status, step: run.stepsDone, totalSteps: run.totalSteps, fromStep }
       byId.set(run.id, r)
       return r
     })
