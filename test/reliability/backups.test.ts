@@ -139,7 +139,8 @@ describe('a damaged library and its backup', () => {
     expect(lines[0]).toContain(`its newest backup is ${backup.file} (${backup.day}): \`grokking-lab restore --from ${backup.file} --db ${file}\``)
     const check = await runMain(['check', '--db', file])
     expect(check.code).toBe(1)
-    expect(check.stdout).toContain(`newest backup: ${backup.file}`)
+    expect(check.stdout).toContain(`\nthe way out: its newest backup is ${backup.file} (${backup.day}): \`grokking-lab restore --from ${backup.file} --db ${file}\` puts it back and keeps the damaged file aside; ` +
+      `or save every intact run with \`grokking-lab recover --db ${file} --out NEW.sqlite\`\n`)
 
     const listed = await runMain(['backups', '--db', file, '--json'])
     expect(JSON.parse(listed.stdout)).toMatchObject({ library: file, backups: [{ file: backup.file, day: backup.day }] })

@@ -2,7 +2,7 @@ import { checkLibrary } from '../../lab/store/library-check'
 import { recoverLibrary } from '../../lab/store/library-recover'
 import { resolveLibraryPath } from '../../lab/store/default-location'
 import { formatTable } from '../format-table'
-import { newestBackup } from '../../lab/store/library-backup'
+import { damagedLibraryAdvice } from '../../lab/store/library-damage'
 
 /** `grokking-lab check`: SQLite's integrity check and the lab's own; exit 1 when something is wrong. */
 export function checkCommand(o: { db?: string; json?: boolean }): number {
@@ -18,11 +18,8 @@ export function checkCommand(o: { db?: string; json?: boolean }): number {
   if (report.stale.length) {
     console.log(`runs marked running without a live worker: ${report.stale.map((s) => `#${s.runId} (pid ${s.pid ?? '—'})`).join(', ')}; the next command that opens the library marks them interrupted, and \`grokking-lab resume RUN\` continues them`)
   }
-  if (!sound) {
-    const backup = newestBackup(report.file)
-    if (backup) console.log(`newest backup: ${backup.file} (${backup.day}); to put it back, keeping the damaged file aside: grokking-lab restore --from ${backup.file} --db ${report.file}`)
-    console.log(`to salvage the intact runs: grokking-lab recover --db ${report.file} --out NEW.sqlite`)
-  }
+  // The same words as the damaged-library line every other command prints.
+  if (!sound) console.log(`the way out: ${damagedLibraryAdvice(report.file, { checked: true })}`)
   return report.ok ? 0 : 1
 }
 

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { useTempDir } from '../../../test/helpers/temp-dir'
 import { backupFolder } from './library-backup'
-import { damagedLibraryLine, isDamaged } from './library-damage'
+import { damagedLibraryAdvice, damagedLibraryLine, isDamaged } from './library-damage'
 
 describe('the damaged-library line', () => {
   const tempDir = useTempDir()
@@ -24,6 +24,11 @@ describe('the damaged-library line', () => {
   it('without backups, says how to check and recover', () => {
     const file = path.join(tempDir(), 'lib.sqlite')
     expect(damagedLibraryLine(corrupt, ['node', 'bin', 'show', '3', '--db', file])).toMatch(/is damaged \(database disk image is malformed\); see what is wrong with `grokking-lab check --db .*`, and save every intact run with `grokking-lab recover --db .* --out NEW\.sqlite`$/)
+  })
+
+  it('leaves out the pointer to check when check itself gives the advice', () => {
+    const file = path.join(tempDir(), 'lab.sqlite')
+    expect(damagedLibraryAdvice(file, { checked: true })).toBe(`save every intact run with \`grokking-lab recover --db ${file} --out NEW.sqlite\``)
   })
 
   it('knows SQLite damage from other errors', () => {

@@ -8,10 +8,14 @@ export function isDamaged(e: unknown): boolean {
   return (e as { code?: string })?.code === 'SQLITE_CORRUPT' || (e as { code?: string })?.code === 'SQLITE_NOTADB' || /malformed/.test(String((e as Error)?.message))
 }
 
-/** The way out of a damaged library `file`: restore its newest backup, or check and recover it. */
-export function damagedLibraryAdvice(file: string): string {
+/**
+ * The way out of a damaged library `file`, in one clause: restore its newest backup, or check and
+ * recover it. `checked`: the caller is `check` itself, so it does not send the user to `check`.
+ */
+export function damagedLibraryAdvice(file: string, opts: { checked?: boolean } = {}): string {
   const backup = newestBackup(file)
-  const salvage = `see what is wrong with \`grokking-lab check --db ${file}\`, and save every intact run with \`grokking-lab recover --db ${file} --out NEW.sqlite\``
+  const recover = `save every intact run with \`grokking-lab recover --db ${file} --out NEW.sqlite\``
+  const salvage = opts.checked ? recover : `see what is wrong with \`grokking-lab check --db ${file}\`, and ${recover}`
   if (!backup) return salvage
   return `its newest backup is ${backup.file} (${backup.day}): \`grokking-lab restore --from ${backup.file} --db ${file}\` puts it back and keeps the damaged file aside; or ${salvage}`
 }
