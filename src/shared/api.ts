@@ -340,9 +340,12 @@ export interface SweepSummary {
   seeds: number
   createdAt: string
   progress: SweepProgressInfo
+  /** Of progress.total, the runs this library holds: fewer while a Slurm sweep is partly collected. */
+  collected: number
 }
 
 export interface SweepProgressInfo {
+  /** The runs the sweep plans (grid points × seeds), collected or not. */
   total: number
   done: number
   running: number[]

@@ -8,7 +8,7 @@ import { parseGridAxis } from '../../lab/sweeps/sweep-grid'
 import { defaultSweepName, planSweepRuns } from '../../lab/sweeps/sweep-plan'
 import { runSweep } from '../../lab/sweeps/run-sweep'
 import { sweepReport, type SweepReport } from '../../lab/sweeps/sweep-report'
-import { SweepStore } from '../../lab/sweeps/sweep-store'
+import { SweepStore, sweepProgress, sweepState } from '../../lab/sweeps/sweep-store'
 import { formatTable } from '../format-table'
 import { resolveConfig } from '../resolve-config'
 import { checkLocalSweepOptions, slurmSweepCommand, type SlurmSweepOptions } from './slurm-sweep'
@@ -100,20 +100,20 @@ export function sweepReportCommand(sweepArg: string, options: { db?: string; jso
   }
 }
 
-/** `grokking-lab sweeps`: every sweep in the library with its grid and how many of its runs finished. */
+/** `grokking-lab sweeps`: every sweep in the library with its grid, its state, and how many of its planned runs are here and finished. */
 export function sweepsCommand(options: { db?: string; json?: boolean }): number {
   const store = RunStore.open(resolveLibraryPath(options.db))
   try {
     const sweeps = new SweepStore(store)
     const rows = sweeps.listSweeps().map((s) => {
-      const runs = sweeps.sweepRuns(s.id)
-      return { ...s, runs: runs.length, completed: runs.filter((r) => r.run.status === 'completed').length }
+      const p = sweepProgress(s, sweeps.sweepRuns(s.id))
+      return { ...s, state: sweepState(p), runs: p.progress.total, collected: p.collected, completed: p.progress.done }
     })
     if (options.json) console.log(JSON.stringify(rows))
     else if (rows.length === 0) console.log(`no sweeps yet in ${store.path}`)
     else {
-      console.log(formatTable(['id', 'name', 'grid', 'seeds', 'completed', 'created'],
-        rows.map((r) => [r.id, r.name, r.axes.map((a) => `${a.key}=${a.values.join(',')}`).join(' '), r.seeds, `${r.completed}/${r.runs}`, r.createdAt])))
+      console.log(formatTable(['id', 'name', 'grid', 'seeds', 'state', 'collected', 'completed', 'created'],
+        rows.map((r) => [r.id, r.name, r.axes.map((a) => `${a.key}=${a.values.join(',')}`).join(' '), r.seeds, r.state, `${r.collected}/${r.runs}`, `${r.completed}/${r.runs}`, r.createdAt])))
     }
     return 0
   } finally {

@@ -1,11 +1,11 @@
-import type { LabApi, LabParsedRequest, SweepProgressInfo, SweepSummary } from '../../shared/api'
+import type { LabApi, LabParsedRequest, SweepSummary } from '../../shared/api'
 import path from 'node:path'
 import { LabError } from '../../shared/lab-error'
 import { assertFitsInMemory } from '../../shared/memory-estimate'
 import { APP_VERSION } from '../app-version'
 import { defaultSweepName, planSweepRuns } from '../sweeps/sweep-plan'
 import { sweepReport } from '../sweeps/sweep-report'
-import { SweepStore, type SweepRecord, type SweepRun } from '../sweeps/sweep-store'
+import { SweepStore, sweepProgress, type SweepRecord, type SweepRun } from '../sweeps/sweep-store'
 import { INTERACTIVE_WORKER_NICENESS } from '../worker/training-host'
 import { requestConfig } from './request-config'
 import type { LabContext } from './service-context'
@@ -88,10 +88,5 @@ function trainInBackground(ctx: LabContext, sweepId: number, request: LabParsedR
 }
 
 function summary(s: SweepRecord, runs: SweepRun[]): SweepSummary {
-  return { id: s.id, name: s.name, preset: s.preset, axes: s.axes, seeds: s.seeds, createdAt: s.createdAt, progress: progressOf(runs) }
-}
-
-function progressOf(runs: SweepRun[]): SweepProgressInfo {
-  const ids = (status: string) => runs.filter((r) => r.run.status === status).map((r) => r.run.id)
-  return { total: runs.length, done: ids('completed').length, running: ids('running'), failed: ids('failed') }
+  return { id: s.id, name: s.name, preset: s.preset, axes: s.axes, seeds: s.seeds, createdAt: s.createdAt, ...sweepProgress(s, runs) }
 }

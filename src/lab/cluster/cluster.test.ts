@@ -1,7 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import { sweepsCommand } from '../../cli/commands/sweep'
+import { createLabService } from '../api/lab-service'
 import { useTempDir } from '../../../test/helpers/temp-dir'
 import { damagePages, smallLibrary } from '../../../test/reliability/library-fixtures'
 import { isLabError } from '../../shared/lab-error'
@@ -9,7 +11,7 @@ import { parseRunConfig, type RunConfig } from '../../shared/run-config'
 import { RunStore } from '../store/run-store'
 import { APPLICATION_ID, MIGRATIONS } from '../store/schema'
 import { planUnits } from '../sweeps/batch-plan'
-import { SweepStore } from '../sweeps/sweep-store'
+import { SweepStore, sweepProgress, sweepState } from '../sweeps/sweep-store'
 import { collectSlurmSweep, collectedRuns } from './collect'
 import { mergeLibrary, openSourceLibrary } from './merge-library'
 import { sbatchScript } from './sbatch-script'
@@ -220,7 +222,7 @@ describe('collecting a Slurm sweep', () => {
       runs: plan.tasks[task].map((i) => ({ uuid: plan.runs[i].uuid, status: 'completed', step: 100, totalSteps: 100, fromStep: 0 })) })
   }
 
-  it('merges the ended tasks under one sweep, waits for the others, and is idempotent', () => {
+  it('merges the ended tasks under one sweep, waits for the others, and is idempotent', async () => {
     const dir = path.join(tempDir(), 'sweep')
     const plan = planSlurmSweep(sweepOf([1, 2, 3, 4, 5, 6].map((w) => config({ wd: w }))), { batch: 2, concurrency: 1, backend: 'auto' })
     writeSlurmPlan(dir, plan)
@@ -229,6 +231,25 @@ describe('collecting a Slurm sweep', () => {
     expect(slurmSweepStatus(dir).counts).toEqual({ pending: 1, running: 1, done: 1, failed: 0, interrupted: 0 })
     const home = RunStore.open(path.join(tempDir(), 'home.db'))
     expect(collectSlurmSweep(home, dir)).toMatchObject({ sweepId: 1, tasksRead: 1, tasksWaiting: 2, added: 2, runs: 6 })
+    // Two of six runs home, both completed: partial, not complete.
+    const partly = sweepProgress(new SweepStore(home).getSweep(1), new SweepStore(home).sweepRuns(1))
+    expect(partly).toEqual({ progress: { total: 6, done: 2, running: [], failed: [] }, collected: 2 })
+    expect(sweepState(partly)).toBe('partial')
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {})
+    try {
+      sweepsCommand({ db: home.path, json: true })
+      expect(JSON.parse(log.mock.calls[0][0] as string)).toMatchObject([{ id: 1, state: 'partial', runs: 6, collected: 2, completed: 2 }])
+      sweepsCommand({ db: home.path })
+      expect(log.mock.calls[1][0]).toMatch(/\bpartial\s+2\/6\s+2\/6\b/)
+    } finally {
+      log.mockRestore()
+    }
+    const lab = createLabService({ dbPath: home.path, mode: 'browser' }, () => {})
+    try {
+      expect(await lab['sweeps:list']({})).toMatchObject([{ id: 1, collected: 2, progress: { total: 6, done: 2 } }])
+    } finally {
+      await lab.close()
+    }
     fakeTask(dir, plan, 2, 'done')
     expect(collectSlurmSweep(home, dir)).toMatchObject({ sweepId: 1, tasksRead: 2, added: 2, unchanged: 2 })
     const before = counts(home.db)
@@ -238,6 +259,7 @@ describe('collecting a Slurm sweep', () => {
     expect(collectedRuns(home, dir)).toBe(4)
     const runs = new SweepStore(home).sweepRuns(1)
     expect(runs.map((r) => r.run.name)).toEqual(['grid #1', 'grid #2', 'grid #5', 'grid #6'])
+    expect(sweepState(sweepProgress(new SweepStore(home).getSweep(1), runs))).toBe('partial')
     home.close()
   })
 })

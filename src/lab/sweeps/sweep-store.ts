@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import type { SweepProgressInfo } from '../../shared/api'
 import { LabError } from '../../shared/lab-error'
 import type { RunConfig } from '../../shared/run-config'
 import type { RunRecord } from '../../shared/run-types'
@@ -15,6 +16,24 @@ export interface SweepRecord {
   createdAt: string
   /** The sweep's identity across libraries: a Slurm sweep's tasks and the collected sweep share it. */
   uuid: string
+}
+
+/**
+ * Where a sweep stands: its planned runs (grid points × seeds) against the runs the library holds.
+ * A Slurm sweep's record exists from its first collect on, with only the runs collected so far, so
+ * counting the library's runs alone would call a partly collected sweep complete.
+ */
+export function sweepProgress(sweep: SweepRecord, runs: SweepRun[]): { progress: SweepProgressInfo; collected: number } {
+  const planned = sweep.axes.reduce((n, axis) => n * axis.values.length, sweep.seeds)
+  const ids = (status: string) => runs.filter((r) => r.run.status === status).map((r) => r.run.id)
+  return { progress: { total: Math.max(planned, runs.length), done: ids('completed').length, running: ids('running'), failed: ids('failed') }, collected: runs.length }
+}
+
+/** The sweep's state in a word: running, partial (runs not yet collected), complete (every run ended), or stopped. */
+export function sweepState({ progress: p, collected }: { progress: SweepProgressInfo; collected: number }): 'running' | 'partial' | 'complete' | 'stopped' {
+  if (p.running.length > 0) return 'running'
+  if (collected < p.total) return 'partial'
+  return p.done + p.failed.length >= p.total ? 'complete' : 'stopped'
 }
 
 export interface SweepRun {
