@@ -1,5 +1,4 @@
 /// <reference types="@webgpu/types" />
-import { EMBED_MLP_TENSORS } from '../embed-mlp-graphs'
 import type { MemberParams } from '../row-feed'
 import { OPT } from './optimizer-wgsl'
 import { GpuKernels, type Pass } from './gpu-passes'
@@ -44,19 +43,19 @@ export class GpuOptimizer {
     this.m = make(layout.total * 4)
     this.v = make(layout.total * 4)
     const k = layout.shape.members
-    this.constants = new Float32Array(EMBED_MLP_TENSORS.length * k * OPT.width)
+    this.constants = new Float32Array(layout.tensors.length * k * OPT.width)
     this.hyper = make(this.constants.byteLength)
     if (k > 1) this.before = make(3 * layout.total * 4)
     const table = layout.table()
     this.table = make(table.byteLength)
     device.queue.writeBuffer(this.table, 0, table)
-    this.pass = kernels.optimizer(layout.total, k, EMBED_MLP_TENSORS.length, buffers.params, buffers.grads, this.m, this.v, this.hyper, this.table)
+    this.pass = kernels.optimizer(layout.total, k, layout.tensors.length, buffers.params, buffers.grads, this.m, this.v, this.hyper, this.table)
   }
 
   /** Each member's state (absent slots start at zero, as a fresh optimizer's do). */
   load(slots: OptimizerSlots[]): void {
     for (const [index, buffer] of [this.m, this.v].entries()) {
-      const members = slots.map((s) => Object.fromEntries(EMBED_MLP_TENSORS.map((name) => [name, s[name]?.[index] ?? new Float32Array(this.layout.sizes[name])])))
+      const members = slots.map((s) => Object.fromEntries(this.layout.tensors.map((name) => [name, s[name]?.[index] ?? new Float32Array(this.layout.sizes[name])])))
       this.queue.writeBuffer(buffer, 0, this.layout.pack(members))
     }
   }
@@ -64,7 +63,7 @@ export class GpuOptimizer {
   /** The next update's constants, one record per member (HostOptimizer.deviceConstants). */
   setConstants(perMember: Record<string, number[]>[]): void {
     const k = this.layout.shape.members
-    EMBED_MLP_TENSORS.forEach((name, t) => perMember.forEach((c, member) => this.constants.set(c[name], (t * k + member) * OPT.width)))
+    this.layout.tensors.forEach((name, t) => perMember.forEach((c, member) => this.constants.set(c[name], (t * k + member) * OPT.width)))
     this.queue.writeBuffer(this.hyper, 0, this.constants)
   }
 
@@ -100,7 +99,7 @@ export class GpuOptimizer {
     const arrays = before ? Array.from({ length: parts }, (_, i) => copies[0].subarray(i * total, (i + 1) * total)) : copies
     const [params, m, v] = arrays.map((a) => this.layout.unpack(a))
     if (!withSlots) return { params }
-    return { params, slots: m.map((mk, k) => Object.fromEntries(EMBED_MLP_TENSORS.map((name) => [name, [mk[name], v[k][name]]]))) }
+    return { params, slots: m.map((mk, k) => Object.fromEntries(this.layout.tensors.map((name) => [name, [mk[name], v[k][name]]]))) }
   }
 
   dispose(): void {

@@ -26,15 +26,33 @@ export interface Pass {
   uniform: GPUBuffer
 }
 
-const MAX_GRID = 65535
+/** WebGPU's cap on workgroups per side of a dispatch. */
+export const MAX_GRID = 65535
 
 /** A grid of `groups` workgroups laid out on two sides, for kernels that number their threads gid.x + gid.y·width. */
-function spread(groups: number): [number, number, number] {
+export function spread(groups: number): [number, number, number] {
   const x = Math.min(groups, MAX_GRID)
   return [x, Math.ceil(groups / x), 1]
 }
 
-/** The compiled kernels of the embed-MLP fast path and builders of their passes. */
+/** A dispatch of `pipeline` with its own uniform block (`values`, u32) at binding 0 and `buffers` after it. */
+export function makePass(device: GPUDevice, pipeline: GPUComputePipeline, label: string, values: number[], buffers: GPUBuffer[], grid: [number, number, number]): Pass {
+  const uniform = device.createBuffer({ size: Math.ceil((values.length * 4) / 16) * 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST })
+  device.queue.writeBuffer(uniform, 0, Uint32Array.from(values))
+  const bindGroup = device.createBindGroup({
+    layout: pipeline.getBindGroupLayout(0),
+    entries: [uniform, ...buffers].map((buffer, binding) => ({ binding, resource: { buffer } })),
+  })
+  for (const n of grid) if (n > MAX_GRID) throw new Error(`a ${label} dispatch needs ${n} workgroups on one side, over WebGPU's ${MAX_GRID}`)
+  return { pipeline, bindGroup, grid, uniform }
+}
+
+/** Compiles WGSL compute shaders (entry point `main`) into pipelines, side by side. */
+export function compileAll(device: GPUDevice, codes: string[]): Promise<GPUComputePipeline[]> {
+  return Promise.all(codes.map((code) => device.createComputePipelineAsync({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } })))
+}
+
+/** The compiled kernels of the embed-MLP fast path (GEMM, sums and cross-entropy serve the transformer too) and builders of their passes. */
 export class GpuKernels {
   private constructor(
     readonly device: GPUDevice,
@@ -42,24 +60,21 @@ export class GpuKernels {
   ) {}
 
   static async compile(device: GPUDevice): Promise<GpuKernels> {
-    const make = (code: string) =>
-      device.createComputePipelineAsync({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } })
-    const [gemm, hidden, rows, columnSum, columnSumTree, segmentSum, memberReduce, optimizer] = await Promise.all(
-      [GEMM, HIDDEN, ROWS, COLUMN_SUM, COLUMN_SUM_TREE, SEGMENT_SUM, MEMBER_REDUCE, OPTIMIZER].map(make),
-    )
+    const [gemm, hidden, rows, columnSum, columnSumTree, segmentSum, memberReduce, optimizer] = await compileAll(device, [
+      GEMM,
+      HIDDEN,
+      ROWS,
+      COLUMN_SUM,
+      COLUMN_SUM_TREE,
+      SEGMENT_SUM,
+      MEMBER_REDUCE,
+      OPTIMIZER,
+    ])
     return new GpuKernels(device, { gemm, hidden, rows, columnSum, columnSumTree, segmentSum, memberReduce, optimizer })
   }
 
   private pass(kind: keyof GpuKernels['pipelines'], values: number[], buffers: GPUBuffer[], grid: [number, number, number]): Pass {
-    const uniform = this.device.createBuffer({ size: Math.ceil((values.length * 4) / 16) * 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST })
-    this.device.queue.writeBuffer(uniform, 0, Uint32Array.from(values))
-    const pipeline = this.pipelines[kind]
-    const bindGroup = this.device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
-      entries: [uniform, ...buffers].map((buffer, binding) => ({ binding, resource: { buffer } })),
-    })
-    for (const n of grid) if (n > MAX_GRID) throw new Error(`a ${kind} dispatch needs ${n} workgroups on one side, over WebGPU's ${MAX_GRID}`)
-    return { pipeline, bindGroup, grid, uniform }
+    return makePass(this.device, this.pipelines[kind], kind, values, buffers, grid)
   }
 
   /** C = op(A)·op(B) (+ epilogue) for `members` members; `x` is the bias or mask operand. */
