@@ -2,4 +2,6 @@
 export * from './builders'
 export * from './clocks'
 export * from './line-figure'
+export * from './live-axis'
+export * from './marker-labels'
 export * from './palette'

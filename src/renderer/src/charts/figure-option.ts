@@ -89,14 +89,13 @@ export function insideExtents(points: readonly { data: Point[] }[], x: [number, 
   return true
 }
 
-/** What must match for an update to send only new data rather than the whole option. */
+/** What must match for an update to send only new data rather than the whole option (markers are drawn over the chart: ChartMarkers). */
 export function structureKey(figure: LineFigure): string {
   return JSON.stringify([
     figure.title,
     figure.x,
     figure.y,
     figure.series.map((s) => [s.id, s.name, s.legend, s.color, s.dash]),
-    figure.markers,
   ])
 }
 

@@ -17,7 +17,8 @@ export interface LiveCurves {
   version: Ref<number>
   loaded: Ref<boolean>
   error: Ref<string | null>
-  load(width: number): Promise<void>
+  /** Loads the stored history; `live`: the run trains, so every curve is there from the start, empty until its first point. */
+  load(width: number, opts?: { live?: boolean }): Promise<void>
   dispose(): void
 }
 
@@ -59,12 +60,15 @@ export function createLiveCurves(runId: number, names: readonly string[] = CURVE
     else held.push(...evals)
   })
 
-  async function load(width: number): Promise<void> {
+  async function load(width: number, opts: { live?: boolean } = {}): Promise<void> {
     try {
       const series = await lab.invoke('runs:series', { runId, names: [...names], width: Math.max(50, Math.round(width)) })
       if (disposed) return
       for (const key of Object.keys(curves)) delete curves[key]
       for (const s of series) curves[s.name] = { name: s.name, steps: s.steps, values: s.values }
+      // A curve that appeared with the first evaluation was a new series, a whole redraw of the
+      // chart in the middle of a run; made now, the first points are appended to it like the rest.
+      if (opts.live) for (const name of names) curves[name] ??= { name, steps: [], values: [] }
       downsampled.value = series.some((s) => s.downsampled)
       loaded.value = true
       error.value = null

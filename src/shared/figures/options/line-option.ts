@@ -1,7 +1,10 @@
-// Line figures (and grids of them) as ECharts options, in either look: the curves, their dashes
-// and the clock markers (one label per step, alternating sides) come from one description by the
-// same code; the page adds its theme, tooltip, zoom and live-update layout, print its style.
+// Line figures (and grids of them) as ECharts options, in either look: the curves and their dashes
+// come from one description by the same code; the page adds its theme, tooltip, zoom and
+// live-update layout, print its style and the clock markers. The page draws its markers over the
+// chart itself (ChartMarkers.vue, from the same markerLabels): a marker added in ECharts is a
+// whole redraw of the chart, tens of ms in the middle of a live run.
 import { num } from '../../format-number'
+import { markerLabels } from '../marker-labels'
 import { drawable, yExtent, type FigureAxis, type FigureSeries, type LineDash, type LineFigure } from '../line-figure'
 import type { ChartLook, ChartTheme, ScreenLook } from './chart-look'
 import { INK, inkOf, legendOption, legendRoom, legendRows, pageOption, printAxis, tickWidth, titleLines, topMargin, bottomMargin, xNameGap, yNameGap, type PrintLook } from './print-look'
@@ -10,8 +13,6 @@ import { escapeHtml } from './screen-look'
 /** One point as ECharts takes it; y is null where the scale cannot draw it (≤ 0 on a log axis). */
 export type Point = [number, number | null]
 
-/** The id of the series that carries the markers (it has no data of its own). */
-export const MARKERS_ID = '__markers'
 /** The page's plot area inset in px, for reading the visible window off the grid. */
 export const GRID_LEFT = 64
 export const GRID_RIGHT = 18
@@ -46,24 +47,6 @@ function curve(s: FigureSeries, id: string, data: Point[], width: number) {
   }
 }
 
-/**
- * The markers in x order, each with the label it shows: markers at one step share one label
- * (T_margin and T_mem often coincide), drawn by the first of them; `side` alternates with the
- * step's rank so that clocks a few steps apart stay readable.
- */
-function markerLabels(figure: LineFigure) {
-  const sorted = [...figure.markers].sort((a, b) => a.x - b.x)
-  const labelled = new Map<number, string[]>()
-  for (const m of sorted) labelled.set(m.x, [...(labelled.get(m.x) ?? []), m.label])
-  const xs = [...labelled.keys()]
-  const shown = new Set<number>()
-  return sorted.map((m) => {
-    const first = !shown.has(m.x)
-    shown.add(m.x)
-    return { m, first, text: `${labelled.get(m.x)!.join(' · ')} ${num(m.x)}`, even: xs.indexOf(m.x) % 2 === 0 }
-  })
-}
-
 // ---- The page ----
 
 function screenAxis(a: FigureAxis, theme: ChartTheme, position: 'x' | 'y') {
@@ -83,16 +66,6 @@ function screenAxis(a: FigureAxis, theme: ChartTheme, position: 'x' | 'y') {
   }
 }
 
-function screenMarkers(figure: LineFigure, theme: ChartTheme) {
-  const data = markerLabels(figure).map(({ m, first, text, even }) => ({
-    xAxis: m.x,
-    name: m.label,
-    lineStyle: { color: m.color, type: DASH[m.dash ?? 'dashed'], width: 1.2 },
-    label: { show: first, position: even ? ('insideEndTop' as const) : ('insideEndBottom' as const), formatter: text, color: m.color, fontSize: 11, textBorderColor: theme.panel, textBorderWidth: 2 },
-  }))
-  return { id: MARKERS_ID, name: MARKERS_ID, type: 'line' as const, data: [], silent: false, tooltip: { show: false }, markLine: { symbol: ['none', 'none'], animation: false, emphasis: { disabled: true }, data } }
-}
-
 interface TooltipParam {
   seriesName?: string
   seriesId?: string
@@ -104,7 +77,7 @@ interface TooltipParam {
 function tooltipText(names: Map<string, string>, xLabel: string) {
   return (params: unknown): string => {
     const list = (Array.isArray(params) ? params : [params]) as TooltipParam[]
-    const rows = list.filter((p) => p.seriesId !== MARKERS_ID && Array.isArray(p.value))
+    const rows = list.filter((p) => Array.isArray(p.value))
     if (rows.length === 0) return ''
     const step = (rows[0].value as Point)[0]
     const lines = rows.map((p) => {
@@ -139,10 +112,7 @@ function screenLine(figure: LineFigure, { theme }: ScreenLook, data: (s: FigureS
     dataZoom: [{ type: 'inside' as const, xAxisIndex: 0, filterMode: 'none' as const }],
     xAxis: screenAxis(figure.x, theme, 'x'),
     yAxis: screenAxis(figure.y, theme, 'y'),
-    series: [
-      ...figure.series.map((s) => ({ ...curve(s, s.id, data(s), 1.6), zlevel: CURVE_ZLEVEL, symbol: 'circle', symbolSize: 4, emphasis: { focus: 'series' as const } })),
-      screenMarkers(figure, theme),
-    ],
+    series: figure.series.map((s) => ({ ...curve(s, s.id, data(s), 1.6), zlevel: CURVE_ZLEVEL, symbol: 'circle', symbolSize: 4, emphasis: { focus: 'series' as const } })),
   }
 }
 
