@@ -1,0 +1,208 @@
+/// <reference types="@webgpu/types" />
+import type { FastShape } from '../model-graphs'
+import type { RowFeed } from '../row-feed'
+import { TRANSFORMER_GRAPHS } from '../transformer-graphs'
+import { EPILOGUE, STAT, type RowParams } from './embed-mlp-wgsl'
+import type { Pass } from './gpu-passes'
+import { ResidentGpuEngine, type FeedPlan, type Mode } from './resident-gpu-engine'
+import { backwardPasses } from './transformer-backward-passes'
+import { TransformerKernels } from './transformer-kernels'
+import type { TfParams } from './transformer-wgsl'
+
+/** Buffers of one feed of pairs (the per-pair activations the backward pass reads). */
+export interface TransformerPlan extends FeedPlan {
+  seg: number
+  idx: GPUBuffer
+  attn: GPUBuffer
+  z: GPUBuffer
+  resid: GPUBuffer
+  /** The MLP's pre-activations, then (in place) its ReLU output. */
+  hidden: GPUBuffer
+  final: GPUBuffer
+  stats: GPUBuffer
+  /** A step's scratch: dfinal (then dresid), dZ, dz, the per-pair table gradients, split-K partials. */
+  back?: { dres: GPUBuffer; dZ: GPUBuffer; dz: GPUBuffer; dpair: GPUBuffer; partial?: { buffer: GPUBuffer; splits: number; chunk: number } }
+}
+
+/** The per-member tables of the "=" position's attention, shared by every feed (T = 2p + 1 rows). */
+export interface TransformerTables {
+  X: GPUBuffer
+  Wc: GPUBuffer
+  QKV: GPUBuffer
+  S: GPUBuffer
+  dTab: GPUBuffer
+  dQKV: GPUBuffer
+  dWc: GPUBuffer
+  dX: GPUBuffer
+  dx2: GPUBuffer
+}
+
+/** Pairs per chunk of a weight gradient's sum over pairs (split-K), on long train sets. */
+const SPLIT_CHUNK = 512
+
+/**
+ * The transformer-1L fast path on a WebGPU device: the maths of transformer-graphs.ts in WGSL. Only
+ * the "=" position is computed; keys, values and scores of positions 0 and 1 are tables over the p
+ * tokens, each pair gathers its rows, a softmax over 3 scores per head, then W_O, the MLP and the
+ * unembedding as GEMMs; the backward pass sums each pair's table gradients per token in a fixed
+ * order. K members share every dispatch; weights and optimizer state can stay on the device
+ * (ResidentGpuEngine).
+ */
+export class TransformerGpu extends ResidentGpuEngine<TransformerPlan> {
+  private readonly tables: TransformerTables
+
+  private constructor(
+    private readonly tk: TransformerKernels,
+    shape: FastShape,
+    /** Pairs per split-K chunk (tests shorten it to check the split on small sets). */
+    private readonly splitChunk: number,
+  ) {
+    super(tk.shared, shape, TRANSFORMER_GRAPHS)
+    const { members: K, p, d } = shape
+    const heads = shape.heads!
+    const T = 2 * p + 1
+    this.tables = {
+      X: this.buffer(K * T * d),
+      Wc: this.buffer(K * d * 3 * d),
+      QKV: this.buffer(K * T * 3 * d),
+      S: this.buffer(K * T * heads),
+      dTab: this.buffer(K * T * (heads + d)),
+      dQKV: this.buffer(K * T * 3 * d),
+      dWc: this.buffer(K * d * 3 * d),
+      dX: this.buffer(K * T * d),
+      dx2: this.buffer(K * d),
+    }
+  }
+
+  /** The engine for K members of `shape` (heads must divide d). */
+  static async create(device: GPUDevice, shape: FastShape, splitChunk = SPLIT_CHUNK): Promise<TransformerGpu> {
+    if (!shape.heads || shape.d % shape.heads !== 0) throw new Error(`d (${shape.d}) must split into heads (${shape.heads})`)
+    return new TransformerGpu(await TransformerKernels.compile(device), shape, splitChunk)
+  }
+
+  protected ownBuffers(): GPUBuffer[] {
+    return Object.values(this.tables)
+  }
+
+  protected makePlan(feed: RowFeed): TransformerPlan {
+    const { members: K, p, d, hidden: H } = this.shape
+    const heads = this.shape.heads!
+    const N = feed.rows
+    const seg = feed.seg ?? 0
+    const ints = new Int32Array(3 * K * N + 2 * K * p * seg)
+    ints.set(Int32Array.from(feed.ia, Number), 0)
+    ints.set(Int32Array.from(feed.ib, Number), K * N)
+    ints.set(Int32Array.from(feed.labels, Number), 2 * K * N)
+    if (feed.segA && feed.segB) {
+      ints.set(Int32Array.from(feed.segA, Number), 3 * K * N)
+      ints.set(Int32Array.from(feed.segB, Number), 3 * K * N + K * p * seg)
+    }
+    const idx = this.buffer(ints.length)
+    this.device.queue.writeBuffer(idx, 0, ints)
+    const rowsOf = (width: number) => this.buffer(K * N * width)
+    const plan: TransformerPlan = {
+      rows: N,
+      seg,
+      idx,
+      attn: rowsOf(heads * 3),
+      z: rowsOf(d),
+      resid: rowsOf(d),
+      hidden: rowsOf(H),
+      final: rowsOf(d),
+      logits: rowsOf(p),
+      stats: rowsOf(STAT.width),
+      scratch: [],
+      passes: new Map(),
+    }
+    if (feed.segA) {
+      const splits = Math.ceil(N / this.splitChunk)
+      plan.back = {
+        dres: rowsOf(d),
+        dZ: rowsOf(H),
+        dz: rowsOf(d),
+        dpair: rowsOf(3 * (heads + d)),
+        // The largest weight gradient summed over pairs is d × max(p, hidden, d).
+        partial: splits > 1 ? { buffer: this.buffer(K * splits * d * Math.max(p, H, d)), splits, chunk: this.splitChunk } : undefined,
+      }
+    }
+    const { back } = plan
+    plan.scratch = [idx, plan.attn, plan.z, plan.resid, plan.hidden, plan.final, plan.logits, plan.stats]
+    if (back) plan.scratch.push(back.dres, back.dZ, back.dz, back.dpair, ...(back.partial ? [back.partial.buffer] : []))
+    return plan
+  }
+
+  /** The transformer kernels' uniform values for `plan` (offsets of the packed tensors, the scale's bits). */
+  private tfParams(plan: TransformerPlan, flags: number): TfParams {
+    const { members: K, p, d, hidden } = this.shape
+    const heads = this.shape.heads!
+    const o = this.layout.offsets
+    const s = this.layout.sizes
+    const [WE, POS, WQ, WK, WV] = this.layout.tensors
+    const scaleBits = new Uint32Array(Float32Array.of(1 / Math.sqrt(d / heads)).buffer)[0]
+    return {
+      K,
+      N: plan.rows,
+      p,
+      d,
+      heads,
+      dh: d / heads,
+      hidden,
+      flags,
+      oWE: o[WE],
+      oPOS: o[POS],
+      oWQ: o[WQ],
+      oWK: o[WK],
+      oWV: o[WV],
+      sWE: s[WE],
+      sPOS: s[POS],
+      sW: s[WQ],
+      seg: plan.seg,
+      segOff: 0,
+      rowOff: 0,
+      srcOff: 0,
+      scale: scaleBits,
+      pad0: 0,
+      pad1: 0,
+      pad2: 0,
+    }
+  }
+
+  protected buildPasses(plan: TransformerPlan, mode: Mode): Pass[] {
+    const g = this.kernels
+    const { members: K, p: P, d: D, hidden: H } = this.shape
+    const N = plan.rows
+    const T = 2 * P + 1
+    const [, , , , , WO, WIN, BIN, WOUT, BOUT, WU] = this.layout.tensors
+    const o = this.layout.offsets
+    const s = this.layout.sizes
+    const { params } = this
+    const { X, Wc, QKV, S } = this.tables
+    const step = mode === 'step' || mode === 'step+metrics'
+    const measuring = mode === 'step+metrics' || mode === 'train-metrics'
+    const tf = this.tfParams(plan, measuring ? 1 : 0)
+    const bias = EPILOGUE.bias << 2
+    const list: Pass[] = [
+      this.tk.prepare(tf, params, X, Wc),
+      // Every table row's query, key and value at once ([K, T, 3d]); only the "=" row's query is read.
+      g.gemm({ M: T, N: 3 * D, Kd: D, lda: D, aStride: T * D, ldb: 3 * D, bStride: D * 3 * D, ldc: 3 * D, cStride: T * 3 * D }, K, X, Wc, QKV, params),
+      this.tk.scores(tf, QKV, S),
+      this.tk.attend(tf, QKV, S, plan.idx, plan.attn, plan.z),
+      // resid = z·W_O + x2 (the "=" row of X as the bias).
+      g.gemm({ M: N, N: D, Kd: D, flags: bias, lda: D, aStride: N * D, bOff: o[WO], ldb: D, bStride: s[WO], ldc: D, cStride: N * D, xOff: 2 * P * D, xStride: T * D }, K, plan.z, params, plan.resid, X),
+      g.gemm({ M: N, N: H, Kd: D, flags: bias, lda: D, aStride: N * D, bOff: o[WIN], ldb: H, bStride: s[WIN], ldc: H, cStride: N * H, xOff: o[BIN], xStride: H }, K, plan.resid, params, plan.hidden, params),
+      this.tk.relu(tf, plan.hidden, plan.stats, measuring ? this.patternFor(N) : this.none),
+      g.gemm({ M: N, N: D, Kd: H, flags: bias, lda: H, aStride: N * H, bOff: o[WOUT], ldb: D, bStride: s[WOUT], ldc: D, cStride: N * D, xOff: o[BOUT], xStride: D }, K, plan.hidden, params, plan.final, params),
+      this.tk.add(K * N * D, plan.resid, plan.final),
+      // The logits read the p answers: W_U's "=" column is left out (ldb p + 1).
+      g.gemm({ M: N, N: P, Kd: D, lda: D, aStride: N * D, bOff: o[WU], ldb: P + 1, bStride: s[WU], ldc: P, cStride: N * P }, K, plan.final, params, plan.logits, params),
+    ]
+    const q: RowParams = { K, N, p: P, hidden: H, flags: (measuring ? 1 : 0) | (step ? 2 : 0), rowsA: 0, rowsB: K * N, labels: 2 * K * N }
+    if (mode !== 'logits') list.push(g.rows(q, plan.logits, plan.idx, plan.stats))
+    if (step) {
+      if (!plan.back) throw new Error('a training step needs a feed made with targets (makeRowFeed(…, true))')
+      list.push(...backwardPasses(this.tk, this.layout, tf, plan, this.tables, { params, grads: this.grads }))
+    }
+    if (mode !== 'logits') list.push(g.memberReduce(q, plan.stats, this.result))
+    return list
+  }
+}
