@@ -9,8 +9,8 @@ describe('which engine trains a run', () => {
     expect(engineFor('wasm', 'embed-mlp')).toBe('onnxruntime')
     expect(engineFor('cpu', 'transformer-1l')).toBe('onnxruntime')
     expect(engineFor('webgpu', 'embed-mlp')).toBe('webgpu')
-    // No WGSL kernels for the transformer: onnxruntime on the CPU beats tfjs-webgpu.
-    expect(engineFor('webgpu', 'transformer-1l')).toBe('onnxruntime')
+    expect(engineFor('webgpu', 'transformer-1l')).toBe('webgpu')
+    expect(engineFor('webgpu', 'deep-linear')).toBeUndefined()
     // Native TensorFlow: its CPU build leaves training to onnxruntime, its CUDA build keeps it.
     expect(engineFor('tensorflow', 'embed-mlp', false)).toBe('onnxruntime')
     expect(engineFor('tensorflow', 'transformer-1l', true)).toBeUndefined()

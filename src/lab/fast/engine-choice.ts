@@ -23,15 +23,14 @@ export function hasFastPath(model: string): boolean {
 
 /**
  * The engine of a model's fast path on a backend: onnxruntime on the CPU ones; on webgpu, WGSL
- * kernels for the embed-MLP, and onnxruntime on the CPU for the transformer, which has no WGSL
- * kernels yet: tfjs-webgpu took 171 ms a step on an H100, onnxruntime takes 35 ms on 2 CPU cores.
- * On native TensorFlow's CPU build (tfjs-node) onnxruntime too: the plain formulation there runs
+ * kernels (gpu/embed-mlp-gpu.ts, gpu/transformer-gpu.ts), with weights and optimizer resident on
+ * the device. On native TensorFlow's CPU build (tfjs-node) onnxruntime too: the plain formulation there runs
  * at about PyTorch's CPU speed, which the fast path beats 2× (embed-MLP) to 6× (transformer). None
  * beside tfjs-node-gpu: CUDA may well beat the CPU, and neither is measured here (both need libtensorflow).
  */
 export function engineFor(backend: string, model: string, nativeOnGpu = tensorflowOnGpu()): 'onnxruntime' | 'webgpu' | undefined {
   if (!hasFastPath(model)) return undefined
-  if (backend === 'webgpu') return model === 'embed-mlp' ? 'webgpu' : 'onnxruntime'
+  if (backend === 'webgpu') return 'webgpu'
   if (backend === 'tensorflow') return nativeOnGpu ? undefined : 'onnxruntime'
   return backend === 'wasm' || backend === 'cpu' ? 'onnxruntime' : undefined
 }
@@ -60,12 +59,14 @@ export async function openEngine(backend: string, model: string, shape: FastShap
     const { gpuDevice } = await import('./gpu/gpu-device')
     const { device, reason } = await gpuDevice()
     if (!device) return { reason }
-    const { EmbedMlpGpu } = await import('./gpu/embed-mlp-gpu')
-    return { engine: await EmbedMlpGpu.create(device, shape), reason: `WGSL kernels on ${reason}` }
+    const engine =
+      model === 'transformer-1l'
+        ? await (await import('./gpu/transformer-gpu')).TransformerGpu.create(device, shape)
+        : await (await import('./gpu/embed-mlp-gpu')).EmbedMlpGpu.create(device, shape)
+    return { engine, reason: `WGSL kernels on ${reason}` }
   }
   const { ort, reason } = await loadOnnxRuntime()
   if (!ort) return { reason }
-  const where =
-    backend === 'webgpu' ? ` on the CPU (no WGSL kernels for ${model} yet; faster than tfjs-webgpu)` : backend === 'tensorflow' ? ' on the CPU, beside tfjs-node' : ''
+  const where = backend === 'tensorflow' ? ' on the CPU, beside tfjs-node' : ''
   return { engine: await OnnxEngine.create(ort, GRAPHS_OF[model]!, shape, threads), reason: reason + where }
 }

@@ -2,35 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { expectSameRun } from '../../../../test/helpers/expect-same-run'
 import { useBackend } from '../../backends/select-backend'
 import { parseRunConfig, type RunConfig } from '../../../shared/run-config'
-import { trainInLockstep } from '../../training/lockstep'
-import { Trainer, type Checkpoint, type EvalRecord, type TensorData } from '../../training/trainer'
-import { FastPathBatch } from '../fast-path'
 import { gpuDevice } from './gpu-device'
+import { bitsEqual, trainBatch, trainRun as train } from './gpu-test-runs'
 
 const member = (seed: number, over: Record<string, unknown> = {}): RunConfig =>
   parseRunConfig({ p: 13, frac: 0.5, steps: 40, lr: 3e-3, d: 8, hidden: 24, eval_every: 10, checkpoint_every: 20, seed, ...over })
-
-interface Result {
-  evals: EvalRecord[]
-  weights: TensorData[]
-  checkpoints: Checkpoint[]
-  snapshots: Map<number, TensorData[]>
-  engine: string
-}
-
-async function train(backend: 'webgpu' | 'wasm', c: RunConfig, resume?: Checkpoint): Promise<Result> {
-  await useBackend(backend)
-  const t = new Trainer(c, resume)
-  const evals: EvalRecord[] = []
-  const checkpoints: Checkpoint[] = []
-  const snapshots = new Map<number, TensorData[]>()
-  await t.run({ onEval: (r) => void evals.push(r), onCheckpoint: (k) => void checkpoints.push(k), onSnapshot: (s, w) => void snapshots.set(s, w) })
-  const out = { evals, checkpoints, snapshots, weights: await t.readWeights(), engine: (await t.engine()).reason }
-  t.dispose()
-  return out
-}
-
-const bitsEqual = (a: TensorData[], b: TensorData[]) => a.every((w, i) => Buffer.from(w.data.buffer, w.data.byteOffset, w.data.byteLength).equals(Buffer.from(b[i].data.buffer, b[i].data.byteOffset, b[i].data.byteLength)))
 
 // CI installs Mesa's EGL, so Dawn finds a (software) WebGPU device there and these always run.
 const gpuHere = process.env.CI ? true : (await gpuDevice()).device !== undefined
@@ -71,24 +47,10 @@ describe.runIf(gpuHere)('training on the GPU (weights and optimizer resident on 
 
   it('K runs batched on the device equal the same runs trained alone there', async () => {
     const configs = [member(3, { wd: 0.5 }), member(4, { wd: 2, init_scale: 0.7 }), member(5, { wd: 1, lr: 1e-3, optimizer: 'adam' })]
-    await useBackend('webgpu')
-    const { batch, status } = await FastPathBatch.create(configs)
-    expect(status.reason).toMatch(/WGSL.*3 runs batched/)
-    const trainers = configs.map((c, k) => new Trainer(c, undefined, { batch: batch!, member: k }))
-    const evals: EvalRecord[][] = configs.map(() => [])
-    const snapshots = configs.map(() => new Map<number, TensorData[]>())
-    await trainInLockstep(
-      trainers,
-      // Checkpoints too: the first member's checkpoint reads the next round's state, after which
-      // the others' snapshots of the step before need the state the device kept from before the update.
-      evals.map((list, k) => ({
-        onEval: (r: EvalRecord) => void list.push(r),
-        onSnapshot: (s: number, w: TensorData[]) => void snapshots[k].set(s, w),
-        onCheckpoint: () => {},
-      })),
-    )
+    const { runs, reason } = await trainBatch(configs)
+    expect(reason).toMatch(/WGSL.*3 runs batched/)
     for (const [k, c] of configs.entries()) {
-      const batched: Result = { evals: evals[k], weights: await trainers[k].readWeights(), checkpoints: [], snapshots: snapshots[k], engine: '' }
+      const batched = runs[k]
       const single = await train('webgpu', c)
       expectSameRun(batched, single, 5)
       // Snapshots of later members are taken after the round's first member moved them all on the
@@ -99,21 +61,5 @@ describe.runIf(gpuHere)('training on the GPU (weights and optimizer resident on 
       }
       expectSameRun(batched, await train('wasm', { ...c, fast_path: 'off' }), 3)
     }
-    trainers.forEach((t) => t.dispose())
-    await batch!.dispose()
-  }, 120_000)
-})
-
-describe.runIf(gpuHere)('a model without WGSL kernels on the webgpu backend', () => {
-  afterAll(async () => {
-    await useBackend('wasm')
-  })
-
-  it('trains transformer-1L on onnxruntime on the CPU, as the same run on wasm does', async () => {
-    const c = member(4, { model: 'transformer-1l', heads: 2, wd: 1 })
-    const onWebgpu = await train('webgpu', c)
-    expect(onWebgpu.engine).toMatch(/onnxruntime.*on the CPU \(no WGSL kernels for transformer-1l/)
-    expectSameRun(onWebgpu, await train('wasm', c), 5)
-    expect(onWebgpu.evals.at(-1)!.metrics.train_loss).toBeLessThan(onWebgpu.evals[0].metrics.train_loss - 0.01)
   }, 120_000)
 })

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { expectSameRun } from '../../../../test/helpers/expect-same-run'
+import { useBackend } from '../../backends/select-backend'
+import { parseRunConfig, type RunConfig } from '../../../shared/run-config'
+import { gpuDevice } from './gpu-device'
+import { bitsEqual, trainBatch, trainRun as train } from './gpu-test-runs'
+
+const member = (seed: number, over: Record<string, unknown> = {}): RunConfig =>
+  parseRunConfig({
+    model: 'transformer-1l',
+    p: 13,
+    frac: 0.5,
+    steps: 40,
+    lr: 3e-3,
+    d: 8,
+    heads: 2,
+    hidden: 24,
+    eval_every: 10,
+    checkpoint_every: 20,
+    seed,
+    ...over,
+  })
+
+// CI installs Mesa's EGL, so Dawn finds a (software) WebGPU device there and these always run.
+const gpuHere = process.env.CI ? true : (await gpuDevice()).device !== undefined
+if (!gpuHere) console.warn('transformer-training.test: no WebGPU device here; CI runs these')
+
+describe.runIf(gpuHere)('training transformer-1L on the GPU (WGSL kernels, weights and optimizer resident)', () => {
+  beforeAll(async () => {
+    await useBackend('webgpu')
+  })
+  afterAll(async () => {
+    await useBackend('wasm')
+  })
+
+  for (const [label, over] of [
+    ['AdamW, full batch', { wd: 1 }],
+    ['Adam with coupled decay, minibatches', { wd: 0.5, optimizer: 'adam', batch_size: 20 }],
+    ['SGD with momentum and warmup', { wd: 0.1, optimizer: 'sgd', lr: 0.3, momentum: 0.9, warmup: 5 }],
+  ] as const) {
+    it(`matches the CPU fast path (onnxruntime) and plain tfjs: ${label}`, async () => {
+      const gpu = await train('webgpu', member(1, over))
+      expect(gpu.engine).toMatch(/fast path: WGSL kernels/)
+      const cpu = await train('wasm', member(1, over))
+      expect(cpu.engine).toMatch(/onnxruntime/)
+      expectSameRun(gpu, cpu, 3)
+      expectSameRun(gpu, await train('wasm', member(1, { ...over, fast_path: 'off' })), 3)
+      expect(gpu.evals.at(-1)!.metrics.train_loss).toBeLessThan(gpu.evals[0].metrics.train_loss - 0.01)
+    }, 120_000)
+  }
+
+  it('resumes from a checkpoint to the bit-identical run', async () => {
+    const c = member(2, { wd: 1 })
+    const whole = await train('webgpu', c)
+    expect(whole.checkpoints.map((k) => k.step)).toEqual([20, 40])
+    // The checkpoint carries the device's optimizer state: without it the resumed run would differ.
+    expect(Math.max(...whole.checkpoints[0].optimizer.slots['blocks.0.attn.W_Q'][1])).toBeGreaterThan(0)
+    const resumed = await train('webgpu', c, whole.checkpoints[0])
+    expect(resumed.evals[0].step).toBe(20)
+    expect(bitsEqual(resumed.weights, whole.weights)).toBe(true)
+    expect(bitsEqual(resumed.snapshots.get(40)!, whole.snapshots.get(40)!)).toBe(true)
+  }, 120_000)
+
+  it('K runs batched on the device equal the same runs trained alone there, bit for bit', async () => {
+    const configs = [member(3, { wd: 0.5 }), member(4, { wd: 2, init_scale: 0.7 }), member(5, { wd: 1, lr: 1e-3, optimizer: 'adam' })]
+    const { runs, reason } = await trainBatch(configs)
+    expect(reason).toMatch(/WGSL.*3 runs batched/)
+    for (const [k, c] of configs.entries()) {
+      const batched = runs[k]
+      const single = await train('webgpu', c)
+      // Members share every dispatch but no sum: each is computed as if alone.
+      expect(bitsEqual(batched.weights, single.weights), `member ${k}'s weights`).toBe(true)
+      expect(batched.evals.map((e) => e.metrics)).toEqual(single.evals.map((e) => e.metrics))
+      // Later members' snapshots are taken after the round's first member moved them all on the
+      // device: they must still show their own step (the state kept from before the update).
+      expect([...batched.snapshots.keys()]).toEqual([...single.snapshots.keys()])
+      for (const [s, w] of batched.snapshots) expect(bitsEqual(w, single.snapshots.get(s)!), `member ${k}'s snapshot at ${s}`).toBe(true)
+      expectSameRun(batched, await train('wasm', { ...c, fast_path: 'off' }), 3)
+    }
+  }, 120_000)
+})
