@@ -98,6 +98,20 @@ describe('main process', () => {
     expect(fake.createMainWindow).not.toHaveBeenCalled()
   })
 
+  it('a failure after the library opened (the IPC) closes the library before it exits 1', async () => {
+    fake.registerLabIpc = vi.fn(() => {
+      throw new Error('Attempted to register a second handler for runs:list')
+    })
+    await start()
+    expect(fake.showErrorBox).toHaveBeenCalledOnce()
+    expect(fake.service.close).toHaveBeenCalledOnce()
+    expect(fake.exit).not.toHaveBeenCalled()
+    fake.closed!()
+    await flush()
+    expect(fake.exit.mock.calls).toEqual([[1]])
+    expect(fake.createMainWindow).not.toHaveBeenCalled()
+  })
+
   it('before-quit waits for the service to close, then quits', async () => {
     await start()
     const event = { preventDefault: vi.fn() }

@@ -45,7 +45,8 @@ app.whenReady().then(() => {
     const message = e instanceof Error ? e.message : String(e)
     console.error(`[lab] ${message}`)
     dialog.showErrorBox('Grokking Lab cannot open its run library', message)
-    app.exit(1)
+    // The library may have opened before what failed (the IPC, the CSP): close it before leaving.
+    void stopLab().finally(() => app.exit(1))
     return
   }
   createMainWindow()
