@@ -39,11 +39,17 @@ export interface ResidentEngine {
   /**
    * An evaluation in one round trip (each readback costs about a millisecond through Dawn): the
    * train-set measurements (with `step`, from the pass that also leaves this round's gradients on
-   * the device, read back too), the test set's, and the weights.
+   * the device, read back too), the test set's, and the weights. Resolves once the work is
+   * submitted; its results arrive while later calls run (a few may be on their way at once).
    */
-  evaluate(train: RowFeed, test: RowFeed | undefined, step: boolean): Promise<ResidentEvaluation>
+  evaluate(train: RowFeed, test: RowFeed | undefined, step: boolean): Promise<PendingEvaluation>
   /** The weights the device holds, and the optimizer state with `withSlots` (`before`: before the last update, kept for batches). */
   readState(before?: boolean, withSlots?: boolean): Promise<{ params: MemberParams[]; slots?: OptimizerSlots[] }>
+}
+
+/** An evaluation submitted to the device, its readback on its way (wrapped: awaiting the call does not wait for it). */
+export interface PendingEvaluation {
+  results: Promise<ResidentEvaluation>
 }
 
 export interface ResidentEvaluation {

@@ -24,6 +24,20 @@ interface Member {
   optimizer?: HostOptimizer
 }
 
+/** Measurements submitted to the device and on their way back (wrapped, so awaiting the object does not wait for them). */
+export interface LaterMeasurement<T> {
+  /** Whether they bring the round's gradients (full batch). */
+  gradients: boolean
+  result: Promise<T>
+}
+
+/** One member's deferred measurements, with the weights and (full batch) the gradients they were taken at. */
+export interface MemberMeasurement {
+  metrics: Record<string, number>
+  params: MemberParams
+  grads?: MemberParams
+}
+
 /** A result computed once for all members, handed to each member once. */
 interface Shared<T> {
   result: Promise<T>
@@ -54,6 +68,9 @@ export class FastPathBatch {
   private lastRead?: { round: number; withSlots: boolean; state: Promise<{ params: MemberParams[]; slots?: Record<string, Float32Array[]>[] }> }
   /** The gradients of this round, on the device and read back, from an evaluation's combined pass. */
   private roundGradients?: MemberParams[]
+  /** This round's gradients are on the device (an evaluation's combined pass): the update needs no pass of its own. */
+  private gradientsOnDevice = false
+  private laterEvals?: Shared<LaterMeasurement<MemberMeasurement[]>>
 
   private constructor(
     private readonly engine: FastEngine,
@@ -132,17 +149,19 @@ export class FastPathBatch {
     this.updates = this.share(this.updates, k, async () => {
       await this.ensureLoaded()
       const ready = this.roundGradients
+      const onDevice = this.gradientsOnDevice
       this.roundGradients = undefined
+      this.gradientsOnDevice = false
       const rows = this.trainFeed(step)
-      const grads = ready ?? (withGradients ? (await this.engine.gradients(undefined, rows)).grads : undefined)
+      const grads = ready ?? (withGradients && !onDevice ? (await this.engine.gradients(undefined, rows)).grads : undefined)
       const constants = this.members.map((m) => m.optimizer!.deviceConstants())
-      await this.engine.resident!.train(rows, constants, grads !== undefined)
+      await this.engine.resident!.train(rows, constants, onDevice || grads !== undefined)
       this.deviceRound += 1
       return grads
     })
     const grads = await this.updates.result
     this.memberRound[k] = (this.memberRound[k] ?? 0) + 1
-    if (withGradients && !grads) throw new Error('members of a batch must evaluate at the same steps')
+    if (withGradients && !grads) throw new Error('members of a batch must evaluate at the same steps, and a deferred evaluation brings its own gradients')
     return grads?.[k]
   }
 
@@ -211,6 +230,46 @@ export class FastPathBatch {
     return (await this.evals.result)[k]
   }
 
+  /**
+   * Resident training: member k's measurements at its current weights, started on the device and
+   * not waited for. Resolves once they are submitted (every member's, at the round's first ask),
+   * so the next update can follow at once; `result` brings member k's metrics with the weights they
+   * were taken at and, on full batches, the round's gradients (the update then reuses them on the device).
+   */
+  async measureLater(k: number): Promise<LaterMeasurement<MemberMeasurement>> {
+    this.laterEvals = this.share(this.laterEvals, k, () => this.startMeasureAll())
+    const later = await this.laterEvals.result
+    return { gradients: later.gradients, result: later.result.then((all) => all[k]) }
+  }
+
+  private async startMeasureAll(): Promise<LaterMeasurement<MemberMeasurement[]>> {
+    await this.ensureLoaded()
+    if (!this.loaded) throw new Error('measureLater is for training on the device')
+    const feeds = this.feeds()
+    const fullBatch = this.members[0].batchRows === undefined
+    const pending = await this.engine.resident!.evaluate(feeds.train, feeds.test.rows > 0 ? feeds.test : undefined, fullBatch)
+    this.gradientsOnDevice = fullBatch
+    const churn = this.hasPrevious
+    this.hasPrevious = true
+    const result = pending.results.then((out) =>
+      this.members.map((_, k) => ({ metrics: this.memberMetrics(out.train, out.test, k, churn), params: out.params[k], grads: out.grads?.[k] })),
+    )
+    result.catch(() => undefined)
+    return { gradients: fullBatch, result }
+  }
+
+  private memberMetrics(train: EvalMetrics, test: EvalMetrics | undefined, k: number, churn: boolean): Record<string, number> {
+    const m: Record<string, number> = {
+      train_loss: train.loss[k],
+      train_acc: train.acc[k],
+      min_train_margin: train.minMargin![k],
+      relu_active: train.reluActive![k],
+    }
+    if (churn) m.relu_churn = train.reluChurn![k]
+    if (test) Object.assign(m, { test_loss: test.loss[k], test_acc: test.acc[k] })
+    return m
+  }
+
   private async measureAll(): Promise<Record<string, number>[]> {
     const weights = await this.current()
     const feeds = this.feeds()
@@ -219,9 +278,10 @@ export class FastPathBatch {
     let test: EvalMetrics | undefined
     if (this.loaded) {
       // On the device: the measurements, this round's gradients and the weights in one readback.
-      const out = await this.engine.resident!.evaluate(feeds.train, feeds.test.rows > 0 ? feeds.test : undefined, fullBatch)
+      const out = await (await this.engine.resident!.evaluate(feeds.train, feeds.test.rows > 0 ? feeds.test : undefined, fullBatch)).results
       ;({ train, test } = out)
       if (fullBatch) this.roundGradients = out.grads
+      this.gradientsOnDevice = fullBatch
       this.members.forEach((m, k) => {
         // Every member is at the device's state in a round's first evaluation: their weights come along.
         if ((this.memberRound[k] ?? 0) !== this.deviceRound) return
@@ -235,17 +295,7 @@ export class FastPathBatch {
       this.grads = { result: Promise.resolve(both.grads), taken: new Array<boolean>(this.size).fill(false) }
     } else train = await this.engine.metrics(weights, feeds.train, true)
     if (!this.loaded && feeds.test.rows > 0) test = await this.engine.metrics(weights, feeds.test)
-    const out = this.members.map((_, k) => {
-      const m: Record<string, number> = {
-        train_loss: train.loss[k],
-        train_acc: train.acc[k],
-        min_train_margin: train.minMargin![k],
-        relu_active: train.reluActive![k],
-      }
-      if (this.hasPrevious) m.relu_churn = train.reluChurn![k]
-      if (test) Object.assign(m, { test_loss: test.loss[k], test_acc: test.acc[k] })
-      return m
-    })
+    const out = this.members.map((_, k) => this.memberMetrics(train, test, k, this.hasPrevious))
     this.hasPrevious = true
     return out
   }

@@ -70,6 +70,9 @@ export function createModularSystem(c: RunConfig, params: ModelParam[], slot?: B
     async measureHost() {
       return fast?.batch.measure(fast.member)
     },
+    measureLater() {
+      return fast!.batch.measureLater(fast!.member)
+    },
     trainLoss(step) {
       // A minibatch is made inside the caller's tf.tidy, which frees it after the backward pass.
       const batch = c.batch_size ? makeTokenBatch(dataset.train, c.p, batchRows(step)) : train

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs'
 import type { FastPathStatus } from '../fast/engine-choice'
+import type { LaterMeasurement, MemberMeasurement } from '../fast/fast-path'
 import type { ModelParam, ParamSpec } from '../models/model'
 import type { HostOptimizer } from '../training/host-optimizer'
 
@@ -49,6 +50,11 @@ export interface TrainingSystem {
   fastGradients?(step: number): Promise<Record<string, Float32Array>>
   /** The fast path's measurements at the host weights (replacing measure()), or undefined. */
   measureHost?(): Promise<Record<string, number> | undefined>
+  /**
+   * While the fast path trains on its device: the measurements at the device's weights, submitted
+   * and not waited for (they arrive with those weights and, on full batches, the gradients there).
+   */
+  measureLater?(): Promise<LaterMeasurement<MemberMeasurement>>
   /** Metrics computed on the host from the weights at evaluation step `step` (small matrices: SVDs, Schatten floors). */
   hostMetrics?(weights: { name: string; shape: number[]; data: Float32Array }[], step: number): Record<string, number>
   dispose(): void

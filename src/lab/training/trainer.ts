@@ -5,6 +5,7 @@ import { buildSystem, systemSpecs } from '../systems/system-registry'
 import type { FastPathStatus } from '../fast/engine-choice'
 import type { BatchSlot } from '../systems/modular-system'
 import type { TrainingSystem } from '../systems/training-system'
+import { EvalDelivery } from './eval-delivery'
 import { evaluate } from './evaluate'
 import { groupSquaredNorms, hostGroupNorms, readGradientMetrics, type GroupNorms } from './gradient-norms'
 import { HostOptimizer } from './host-optimizer'
@@ -84,6 +85,8 @@ export class Trainer {
   private hostOptimizer: HostOptimizer | undefined
   /** The host weights moved since the tf variables were last refreshed from them. */
   private variablesStale = false
+  /** Evaluations whose readback is on its way, reported (onEval) in order as they arrive. */
+  private readonly evalsOnTheirWay = new EvalDelivery()
 
   constructor(
     readonly config: RunConfig,
@@ -127,6 +130,40 @@ export class Trainer {
     return status
   }
 
+  /**
+   * Whether evaluations are read back while the next steps run: when the device trains and holds
+   * the weights (the WebGPU fast path), and no host metric needs the weights at the evaluation.
+   */
+  private evaluatesLater(): boolean {
+    return Boolean(this.system.trainsOnDevice?.() && this.system.measureLater && !this.system.hostMetrics)
+  }
+
+  /**
+   * Evaluation step s on the device without waiting for its readback: the measurements are
+   * submitted, then update s (whose gradients the measurement pass left on the device, on full
+   * batches), and onEval follows when the results arrive. Same values and order as evaluate():
+   * the norms come from the weights read back with the measurements.
+   */
+  private async evaluateLater(session: TrainingSession, s: number, stopping: boolean): Promise<void> {
+    const later = await this.system.measureLater!()
+    // The gradient at θ_s comes with update s; at the last step it needs a pass of its own.
+    const ownNorms = stopping ? await this.gradientNorms() : await this.update(s, !later.gradients)
+    const wallSeconds = this.wall(session)
+    this.evalsOnTheirWay.add(async () => {
+      const m = await later.result
+      const { metrics } = await evaluate({
+        hostMeasurements: m.metrics,
+        hostWeights: { current: m.params, initial: this.initialHost },
+        system: this.system,
+        initial: this.initial,
+        weightDecay: (name) => this.config.wd_per_layer[name] ?? this.config.wd,
+      })
+      const gradNorms = ownNorms ?? hostGroupNorms(this.system.params, m.grads!)
+      Object.assign(metrics, await readGradientMetrics(gradNorms))
+      await session.cb.onEval?.({ step: s, wallSeconds, metrics })
+    })
+  }
+
   /** Runs until `config.steps` or until `shouldStop`; always ends on a checkpoint. */
   async run(cb: TrainerCallbacks = {}, tickMs = 250): Promise<TrainOutcome> {
     const session = await this.begin(cb, tickMs)
@@ -155,10 +192,14 @@ export class Trainer {
     const c = this.config
     const cb = session.cb
     const s = this.step
-    if (this.snapshotAt.has(s)) await cb.onSnapshot?.(s, await this.readWeights())
+    if (this.snapshotAt.has(s)) {
+      await this.evalsOnTheirWay.drained()
+      await cb.onSnapshot?.(s, await this.readWeights())
+    }
     const evalStep = s % c.eval_every === 0 || s === c.steps
     const stopping = s === c.steps || Boolean(cb.shouldStop?.())
-    if (evalStep) {
+    if (evalStep && this.evaluatesLater()) await this.evaluateLater(session, s, stopping)
+    else if (evalStep) {
       const metrics = await this.evaluate()
       // The gradient at θ_s comes with update s; at the last step it needs a pass of its own.
       const gradNorms = stopping ? await this.gradientNorms() : (await this.update(s, true))!
@@ -171,7 +212,10 @@ export class Trainer {
     }
     if (!evalStep) await this.update(s)
     this.step = s + 1
-    if (this.step % c.checkpoint_every === 0 && this.step < c.steps) await cb.onCheckpoint?.(await this.checkpoint(this.wall(session)))
+    if (this.step % c.checkpoint_every === 0 && this.step < c.steps) {
+      await this.evalsOnTheirWay.drained()
+      await cb.onCheckpoint?.(await this.checkpoint(this.wall(session)))
+    }
     const now = performance.now()
     if (cb.onTick && now - session.lastTick >= session.tickMs) {
       cb.onTick(this.step, ((this.step - session.lastTickStep) * 1000) / (now - session.lastTick))
@@ -188,6 +232,7 @@ export class Trainer {
 
   /** Ends a session on a checkpoint and reports it. */
   async finish(session: TrainingSession): Promise<TrainOutcome> {
+    await this.evalsOnTheirWay.drained()
     const wallSeconds = this.wall(session)
     await session.cb.onCheckpoint?.(await this.checkpoint(wallSeconds))
     const elapsed = performance.now() - session.started

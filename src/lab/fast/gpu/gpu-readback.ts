@@ -1,6 +1,65 @@
 /// <reference types="@webgpu/types" />
 
 /**
+ * Staging buffers reused by readbacks that are read while later work runs (evaluations): at most
+ * `size` in flight, so a run that evaluates at every step cannot queue maps without bound.
+ */
+export class StagingPool {
+  private readonly free: GPUBuffer[] = []
+  /** Buffers mapping or mapped, oldest first, with when each comes back to the pool. */
+  private readonly busy: { buffer: GPUBuffer; back: Promise<unknown> }[] = []
+  private made = 0
+
+  constructor(
+    private readonly device: GPUDevice,
+    readonly size: number,
+  ) {}
+
+  /** A staging buffer of at least `bytes`, waiting for the oldest readback when `size` are in flight. */
+  async take(bytes: number): Promise<GPUBuffer> {
+    for (;;) {
+      const i = this.free.findIndex((b) => b.size >= bytes)
+      if (i >= 0) return this.free.splice(i, 1)[0]
+      if (this.made < this.size) {
+        this.made += 1
+        return this.device.createBuffer({ size: Math.max(16, bytes), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST })
+      }
+      const oldest = this.busy[0]
+      if (!oldest) {
+        // Every buffer is free but too small: this size replaces the smallest.
+        this.free.sort((a, b) => a.size - b.size).shift()!.destroy()
+        this.made -= 1
+        continue
+      }
+      await oldest.back
+    }
+  }
+
+  /** Marks `buffer` as mapping until `back` settles, then returns it to the pool (unmapped by the reader). */
+  lend(buffer: GPUBuffer, back: Promise<unknown>): void {
+    const entry = {
+      buffer,
+      back: back.then(
+        () => undefined,
+        () => undefined,
+      ),
+    }
+    this.busy.push(entry)
+    void entry.back.then(() => {
+      this.busy.splice(this.busy.indexOf(entry), 1)
+      this.free.push(buffer)
+    })
+  }
+
+  /** Destroys every buffer, the lent ones too (call once no readback is pending). */
+  dispose(): void {
+    for (const b of [...this.free, ...this.busy.map((e) => e.buffer)]) b.destroy()
+    this.free.length = 0
+    this.busy.length = 0
+  }
+}
+
+/**
  * The readback of one call: copies recorded at chosen points of a command encoder into one staging
  * buffer, then one submit and one map (each map costs about a millisecond through Dawn).
  */
@@ -9,13 +68,15 @@ export class Readback {
   private readonly parts: [number, number][] = []
   private at = 0
 
-  /** `floats`: the size of every copy to come, together. */
+  /** `floats`: the size of every copy to come, together; `pooled`: a staging buffer of that pool (taken by the caller) instead of a fresh one. */
   constructor(
     private readonly device: GPUDevice,
     readonly encoder: GPUCommandEncoder,
     floats: number,
+    private readonly pooled?: { pool: StagingPool; buffer: GPUBuffer },
   ) {
-    this.staging = device.createBuffer({ size: Math.max(16, floats * 4), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST })
+    this.staging =
+      pooled?.buffer ?? device.createBuffer({ size: Math.max(16, floats * 4), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST })
   }
 
   /** Copies the first `floats` of `src` as they are at this point of the encoder's work; finish() returns it as part number (the return value). */
@@ -27,11 +88,23 @@ export class Readback {
   }
 
   /** Submits the encoder's work and returns each copy, in order, as a view of one fresh array. */
-  async finish(): Promise<Float32Array[]> {
+  finish(): Promise<Float32Array[]> {
+    return this.send().parts
+  }
+
+  /**
+   * Submits the encoder's work and starts the map without waiting for it: work submitted after
+   * this call runs while the copies come back (wrapped, so that awaiting send() does not wait for them).
+   */
+  send(): { parts: Promise<Float32Array[]> } {
     this.device.queue.submit([this.encoder.finish()])
-    await this.staging.mapAsync(GPUMapMode.READ)
-    const all = new Float32Array(this.staging.getMappedRange().slice(0))
-    this.staging.destroy()
-    return this.parts.map(([from, n]) => all.subarray(from, from + n))
+    const parts = this.staging.mapAsync(GPUMapMode.READ).then(() => {
+      const all = new Float32Array(this.staging.getMappedRange(0, this.at * 4).slice(0))
+      if (this.pooled) this.staging.unmap()
+      else this.staging.destroy()
+      return this.parts.map(([from, n]) => all.subarray(from, from + n))
+    })
+    if (this.pooled) this.pooled.pool.lend(this.staging, parts)
+    return { parts }
   }
 }

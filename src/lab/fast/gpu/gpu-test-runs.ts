@@ -2,7 +2,7 @@
 import { useBackend } from '../../backends/select-backend'
 import type { RunConfig } from '../../../shared/run-config'
 import { trainInLockstep } from '../../training/lockstep'
-import { Trainer, type Checkpoint, type EvalRecord, type TensorData } from '../../training/trainer'
+import { Trainer, type Checkpoint, type EvalRecord, type TensorData, type TrainerCallbacks } from '../../training/trainer'
 import { FastPathBatch } from '../fast-path'
 
 /** What a test keeps of a run. */
@@ -12,17 +12,29 @@ export interface RunRecord {
   checkpoints: Checkpoint[]
   snapshots: Map<number, TensorData[]>
   engine: string
+  /** The callbacks as they came: 'eval 10', 'checkpoint 20', 'snapshot 0'… */
+  order: string[]
 }
+
+/** Callbacks that record into `r`. */
+function recorder(r: RunRecord): TrainerCallbacks {
+  return {
+    onEval: (e) => void (r.evals.push(e), r.order.push(`eval ${e.step}`)),
+    onCheckpoint: (k) => void (r.checkpoints.push(k), r.order.push(`checkpoint ${k.step}`)),
+    onSnapshot: (s, w) => void (r.snapshots.set(s, w), r.order.push(`snapshot ${s}`)),
+  }
+}
+
+const emptyRecord = (engine: string): RunRecord => ({ evals: [], weights: [], checkpoints: [], snapshots: new Map(), engine, order: [] })
 
 /** Trains `c` alone on `backend` (from `resume` when given) and records it. */
 export async function trainRun(backend: 'webgpu' | 'wasm', c: RunConfig, resume?: Checkpoint): Promise<RunRecord> {
   await useBackend(backend)
   const t = new Trainer(c, resume)
-  const evals: EvalRecord[] = []
-  const checkpoints: Checkpoint[] = []
-  const snapshots = new Map<number, TensorData[]>()
-  await t.run({ onEval: (r) => void evals.push(r), onCheckpoint: (k) => void checkpoints.push(k), onSnapshot: (s, w) => void snapshots.set(s, w) })
-  const out = { evals, checkpoints, snapshots, weights: await t.readWeights(), engine: (await t.engine()).reason }
+  const out = emptyRecord('')
+  await t.run(recorder(out))
+  out.weights = await t.readWeights()
+  out.engine = (await t.engine()).reason
   t.dispose()
   return out
 }
@@ -37,15 +49,8 @@ export async function trainBatch(configs: RunConfig[]): Promise<{ runs: RunRecor
   const { batch, status } = await FastPathBatch.create(configs)
   if (!batch) throw new Error(`no fast-path batch: ${status.reason}`)
   const trainers = configs.map((c, k) => new Trainer(c, undefined, { batch, member: k }))
-  const runs: RunRecord[] = configs.map(() => ({ evals: [], weights: [], checkpoints: [], snapshots: new Map(), engine: status.reason }))
-  await trainInLockstep(
-    trainers,
-    runs.map((r) => ({
-      onEval: (e: EvalRecord) => void r.evals.push(e),
-      onSnapshot: (s: number, w: TensorData[]) => void r.snapshots.set(s, w),
-      onCheckpoint: (k: Checkpoint) => void r.checkpoints.push(k),
-    })),
-  )
+  const runs = configs.map(() => emptyRecord(status.reason))
+  await trainInLockstep(trainers, runs.map(recorder))
   for (const [k, t] of trainers.entries()) runs[k].weights = await t.readWeights()
   trainers.forEach((t) => t.dispose())
   await batch.dispose()

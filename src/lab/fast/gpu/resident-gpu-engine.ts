@@ -1,12 +1,12 @@
 /// <reference types="@webgpu/types" />
-import type { FastEngine, ResidentEngine, ResidentEvaluation } from '../fast-engine'
+import type { FastEngine, PendingEvaluation, ResidentEngine } from '../fast-engine'
 import { LabError } from '../../../shared/lab-error'
 import type { FastShape } from '../model-graphs'
 import type { EvalMetrics, MemberParams, RowFeed } from '../row-feed'
 import { RESULT } from './embed-mlp-wgsl'
 import { GpuKernels, type Pass } from './gpu-passes'
 import { GpuOptimizer, type OptimizerSlots } from './gpu-optimizer'
-import { Readback } from './gpu-readback'
+import { Readback, StagingPool } from './gpu-readback'
 import { PackedLayout, type ModelTensors } from './packed-layout'
 
 /** What one recorded list of passes computes on a feed. */
@@ -26,6 +26,8 @@ export interface FeedPlan {
 const storage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST
 /** Feeds whose buffers stay (the full train and test sets, and the latest minibatches). */
 const PLANS_KEPT = 4
+/** Evaluations whose readback may be on its way at once (each holds a staging buffer). */
+export const STAGED = 3
 
 /**
  * A model's fast path on a WebGPU device, the host side: packed weights and gradients, the
@@ -47,6 +49,8 @@ export abstract class ResidentGpuEngine<P extends FeedPlan> implements FastEngin
   private optimizer?: GpuOptimizer
   private readonly plans = new Map<RowFeed, P>()
   private tail: Promise<unknown> = Promise.resolve()
+  /** The staging buffers of evaluations, made at the first. */
+  private staging?: StagingPool
 
   protected constructor(
     protected readonly kernels: GpuKernels,
@@ -197,14 +201,18 @@ export abstract class ResidentGpuEngine<P extends FeedPlan> implements FastEngin
     })
   }
 
-  evaluate(train: RowFeed, test: RowFeed | undefined, step: boolean): Promise<ResidentEvaluation> {
+  evaluate(train: RowFeed, test: RowFeed | undefined, step: boolean): Promise<PendingEvaluation> {
     return this.serial(async () => {
       if (!this.optimizer) throw new Error('load() the weights before evaluating on the device')
       const K = this.shape.members
       const results = K * RESULT.width
       const total = this.layout.total
+      const floats = results * (test ? 2 : 1) + total * (step ? 2 : 1)
+      // Waits here only when STAGED readbacks are still on their way.
+      this.staging ??= new StagingPool(this.device, STAGED)
+      const buffer = await this.staging.take(floats * 4)
       const encoder = this.device.createCommandEncoder()
-      const readback = new Readback(this.device, encoder, results * (test ? 2 : 1) + total * (step ? 2 : 1))
+      const readback = new Readback(this.device, encoder, floats, { pool: this.staging, buffer })
       // The train results are copied out before the test passes reuse the result buffer.
       GpuKernels.record(encoder, this.passes(this.plan(train), step ? 'step+metrics' : 'train-metrics'))
       const trainPart = readback.copy(this.result, results)
@@ -215,13 +223,15 @@ export abstract class ResidentGpuEngine<P extends FeedPlan> implements FastEngin
       }
       const gradsPart = step ? readback.copy(this.grads, total) : -1
       const paramsPart = readback.copy(this.params, total)
-      const parts = await readback.finish()
-      return {
+      const arrived = readback.send().parts.then((parts) => ({
         train: this.readResults(parts[trainPart], true),
         test: test ? this.readResults(parts[testPart], false) : undefined,
         grads: step ? this.layout.unpack(parts[gradsPart]) : undefined,
         params: this.layout.unpack(parts[paramsPart]),
-      }
+      }))
+      // Marked handled here: the caller may take it up only after later calls.
+      arrived.catch(() => undefined)
+      return { results: arrived }
     })
   }
 
@@ -265,6 +275,7 @@ export abstract class ResidentGpuEngine<P extends FeedPlan> implements FastEngin
       this.plans.clear()
       this.pattern?.buffer.destroy()
       this.optimizer?.dispose()
+      this.staging?.dispose()
       for (const b of [this.params, this.grads, this.result, this.none, ...this.ownBuffers()]) b.destroy()
     })
   }

@@ -3,6 +3,7 @@ import { expectSameRun } from '../../../../test/helpers/expect-same-run'
 import { useBackend } from '../../backends/select-backend'
 import { parseRunConfig, type RunConfig } from '../../../shared/run-config'
 import { gpuDevice } from './gpu-device'
+import { ResidentGpuEngine } from './resident-gpu-engine'
 import { bitsEqual, trainBatch, trainRun as train } from './gpu-test-runs'
 
 const member = (seed: number, over: Record<string, unknown> = {}): RunConfig =>
@@ -33,6 +34,36 @@ describe.runIf(gpuHere)('training on the GPU (weights and optimizer resident on 
       expect(gpu.evals.at(-1)!.metrics.train_loss).toBeLessThan(gpu.evals[0].metrics.train_loss - 0.01)
     }, 120_000)
   }
+
+  it("submits the steps after an evaluation before its readback arrives, and reports as the CPU does", async () => {
+    const c = member(6, { wd: 1, eval_every: 5, checkpoint_every: 10 })
+    const proto = ResidentGpuEngine.prototype as unknown as Record<'evaluate' | 'train', (...args: unknown[]) => Promise<unknown>>
+    const { evaluate, train: step } = proto
+    let reading = 0
+    let stepsWhileReading = 0
+    proto.evaluate = function (this: unknown, ...args: unknown[]) {
+      const call = evaluate.apply(this, args)
+      // Pending until the results are in the host's hands (the call itself, when it waits for them).
+      reading += 1
+      void call.then((r) => (r as { results?: Promise<unknown> }).results ?? r).finally(() => (reading -= 1))
+      return call
+    }
+    proto.train = function (this: unknown, ...args: unknown[]) {
+      if (reading > 0) stepsWhileReading += 1
+      return step.apply(this, args)
+    }
+    let gpu
+    try {
+      gpu = await train('webgpu', c)
+    } finally {
+      Object.assign(proto, { evaluate, train: step })
+    }
+    expect(stepsWhileReading).toBeGreaterThan(0)
+    const cpu = await train('wasm', c)
+    expect(gpu.order).toContain('snapshot 10')
+    expect(gpu.order).toEqual(cpu.order)
+    expectSameRun(gpu, cpu, 3)
+  }, 120_000)
 
   it('resumes from a checkpoint to the bit-identical run', async () => {
     const c = member(2, { wd: 1 })
