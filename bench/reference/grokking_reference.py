@@ -1,8 +1,10 @@
 """PyTorch reference for the lab's benchmark: the same two models, written the way the usual
 grokking code writes them (nn.Embedding + nn.Linear, F.cross_entropy, torch.optim.AdamW, full batch).
 
-Prints one JSON object: {"ms_per_step": {"median", "min", "max"}, "device", "threads", "torch"}.
-Usage: python3 grokking_reference.py --model embed-mlp --p 97 --frac 0.4 [--device cpu|cuda] [--threads 1]
+Prints one JSON object: {"ms_per_step": {"median", "min", "max"}, "device", "threads", "torch"}; with
+--eval-every N also "ms_per_step_eval" (the same windows with an evaluation every N steps, timed
+alternately with plain ones) and "eval_overhead" (its median over the plain median, minus 1).
+Usage: python3 grokking_reference.py --model embed-mlp --p 97 --frac 0.4 [--device cpu|cuda] [--threads 1] [--eval-every 20]
 """
 import argparse
 import json
@@ -66,11 +68,13 @@ def main():
     ap.add_argument("--frac", type=float, required=True)
     ap.add_argument("--d", type=int, default=128)
     ap.add_argument("--hidden", type=int, default=512)
+    ap.add_argument("--heads", type=int, default=4)
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--warmup", type=int, default=5)
     ap.add_argument("--windows", type=int, default=5)
     ap.add_argument("--window-ms", type=float, default=1500)
+    ap.add_argument("--eval-every", type=int, default=0)
     args = ap.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -78,13 +82,15 @@ def main():
     dev = torch.device(args.device)
     pairs = torch.cartesian_prod(torch.arange(args.p), torch.arange(args.p))
     perm = torch.randperm(len(pairs))
-    train = pairs[perm[: round(args.frac * len(pairs))]].to(dev)
+    n_train = round(args.frac * len(pairs))
+    train = pairs[perm[:n_train]].to(dev)
+    test = pairs[perm[n_train:]].to(dev)
     a, b = train[:, 0], train[:, 1]
     y = (a + b) % args.p
     if args.model == "embed-mlp":
         model = EmbedMLP(args.p, args.d, args.hidden).to(dev)
     else:
-        model = Transformer1L(args.p, args.d, 4, args.hidden).to(dev)
+        model = Transformer1L(args.p, args.d, args.heads, args.hidden).to(dev)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1.0, betas=(0.9, 0.98))
 
     def step():
@@ -92,6 +98,15 @@ def main():
         opt.zero_grad()
         loss.backward()
         opt.step()
+
+    def evaluate():
+        # What the usual grokking loop logs: loss and accuracy on both splits, read back as floats.
+        with torch.no_grad():
+            for split in (train, test):
+                logits = model(split[:, 0], split[:, 1])
+                target = (split[:, 0] + split[:, 1]) % args.p
+                F.cross_entropy(logits, target).item()
+                (logits.argmax(-1) == target).float().mean().item()
 
     def sync():
         if dev.type == "cuda":
@@ -106,19 +121,41 @@ def main():
     sync()
     probe = (time.perf_counter() - t0) / 2
     per_window = max(1, round(args.window_ms / 1000 / max(probe, 1e-6)))
-    times = []
-    for _ in range(args.windows):
+    if args.eval_every:
+        # Whole evaluation intervals per window, so both kinds of window hold the same steps.
+        per_window = args.eval_every * max(1, round(per_window / args.eval_every))
+
+    def window(with_eval):
         t0 = time.perf_counter()
-        for _ in range(per_window):
+        for i in range(per_window):
+            if with_eval and i % args.eval_every == 0:
+                evaluate()
             step()
         sync()
-        times.append((time.perf_counter() - t0) * 1000 / per_window)
+        return (time.perf_counter() - t0) * 1000 / per_window
+
+    times, eval_times = [], []
+    for _ in range(args.windows):
+        times.append(window(False))
+        if args.eval_every:
+            eval_times.append(window(True))
+    def summary(t):
+        return {"median": statistics.median(t), "min": min(t), "max": max(t)}
+
+    extra = {}
+    if args.eval_every:
+        extra = {
+            "eval_every": args.eval_every,
+            "ms_per_step_eval": summary(eval_times),
+            "eval_overhead": statistics.median(eval_times) / statistics.median(times) - 1,
+        }
     print(json.dumps({
-        "ms_per_step": {"median": statistics.median(times), "min": min(times), "max": max(times)},
+        "ms_per_step": summary(times),
         "device": str(dev),
         "threads": torch.get_num_threads(),
         "torch": torch.__version__,
         "steps_per_window": per_window,
+        **extra,
     }))
 
 

@@ -4,6 +4,7 @@ import { useBackend } from '../backends/select-backend'
 import { timeBatched } from './time-batched'
 import { timeLibrary } from './library-timing'
 import { summarize } from './stats'
+import { timeEvalOverhead } from './time-eval-overhead'
 import { timeTraining } from './time-training'
 
 const tiny = parseRunConfig({ p: 11, frac: 0.5, steps: 100, lr: 1e-3, d: 8, hidden: 16, eval_every: 5 })
@@ -31,8 +32,18 @@ describe('bench machinery', () => {
     expect(t.engine).toBe('fast path')
   })
 
+  it("times a run's loop with evaluations against the same loop without", async () => {
+    const t = await timeEvalOverhead(tiny, { evalEvery: 5, warmupSteps: 2, windows: 3, windowMs: 30 })
+    expect(t).toMatchObject({ evalEvery: 5, windows: 3 })
+    expect(t.stepsPerWindow % 5).toBe(0)
+    expect(t.without.min).toBeGreaterThan(0)
+    expect(t.overhead).toBeCloseTo(t.withEval.median / t.without.median - 1, 10)
+    // On a model this small an evaluation costs several steps, far above the windows' noise.
+    expect(t.withEval.median).toBeGreaterThan(t.without.median)
+  })
+
   it('times batched runs against one run', async () => {
-    const b = await timeBatched('tiny', { ...tiny, steps: 30 }, 3)
+    const b = await timeBatched('tiny', { ...tiny, steps: 30 }, 3, { warmupSteps: 2 })
     expect(b).toMatchObject({ runs: 3, steps: 30, batched: true })
     expect(b.oneRunMs).toBeGreaterThan(0)
     expect(b.ratio).toBeCloseTo(b.batchMs / b.oneRunMs, 10)

@@ -11,6 +11,21 @@ export interface ReferenceTiming {
   device: string
   threads: number
   torch: string
+  /** With `evalEvery`: the same windows with an evaluation (loss and accuracy of both splits) every evalEvery steps. */
+  msPerStepEval?: { median: number; min: number; max: number }
+  /** msPerStepEval's median over msPerStep's, minus 1. */
+  evalOverhead?: number
+}
+
+export interface ReferenceOptions {
+  device: string
+  threads?: number
+  python: string
+  /** Timed windows and their length (the script's defaults: 5 of 1.5 s). */
+  windows?: number
+  windowMs?: number
+  /** Also time windows with an evaluation every this many steps, alternating with plain ones. */
+  evalEvery?: number
 }
 
 // Debian's python3-torch lives under /usr/bin/python3, which a pyenv or venv python3 may shadow.
@@ -28,13 +43,22 @@ export function findPytorch(): { python: string } | { reason: string } {
 }
 
 /** Runs the PyTorch reference for the same model and data shape; ms per step of AdamW, full batch. */
-export function timePytorch(config: RunConfig, opts: { device: string; threads?: number; python: string }): ReferenceTiming {
+export function timePytorch(config: RunConfig, opts: ReferenceOptions): ReferenceTiming {
   const python = opts.python
   const args = [script(), '--model', config.model, '--p', String(config.p), '--frac', String(config.frac), '--d', String(config.d),
-    '--hidden', String(config.hidden), '--device', opts.device]
+    '--hidden', String(config.hidden), '--heads', String(config.heads), '--device', opts.device]
   if (opts.threads) args.push('--threads', String(opts.threads))
+  if (opts.windows) args.push('--windows', String(opts.windows))
+  if (opts.windowMs) args.push('--window-ms', String(opts.windowMs))
+  if (opts.evalEvery) args.push('--eval-every', String(opts.evalEvery))
   const r = spawnSync(python, args, { encoding: 'utf8', timeout: 600_000 })
   if (r.status !== 0) throw new Error(`PyTorch reference failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`)
   const out = JSON.parse(r.stdout.trim().split('\n').pop()!)
-  return { msPerStep: out.ms_per_step, device: out.device, threads: out.threads, torch: out.torch }
+  return {
+    msPerStep: out.ms_per_step,
+    device: out.device,
+    threads: out.threads,
+    torch: out.torch,
+    ...(out.ms_per_step_eval ? { msPerStepEval: out.ms_per_step_eval, evalOverhead: out.eval_overhead } : {}),
+  }
 }

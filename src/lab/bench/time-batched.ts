@@ -19,29 +19,43 @@ export interface BatchedTiming {
 
 /**
  * Times `runs` seeds of `config` trained as one batch against one run of it alone (on the active backend), each with its
- * evaluations and snapshots as in a sweep (the library writes are left out: both pay them alike).
+ * evaluations and snapshots as in a sweep (the library writes are left out: both pay them alike). With `warmupSteps`,
+ * a short run and a short batch go first, so one-off costs (shader compilation on a GPU) fall on neither timing.
  */
-export async function timeBatched(preset: string, config: RunConfig, runs: number): Promise<BatchedTiming> {
-  const t0 = performance.now()
-  const one = new Trainer(config)
-  await one.run({ onSnapshot: async () => {} })
-  one.dispose()
-  const oneRunMs = performance.now() - t0
-  const configs = Array.from({ length: runs }, (_, k) => ({ ...config, seed: config.seed + k }))
-  const t1 = performance.now()
-  const { batch } = await FastPathBatch.create(configs)
-  if (batch) {
-    const trainers = configs.map((c, k) => new Trainer(c, undefined, { batch, member: k }))
-    await trainInLockstep(trainers, configs.map(() => ({ onSnapshot: async () => {} })))
-    trainers.forEach((t) => t.dispose())
-    await batch.dispose()
-  } else {
-    for (const c of configs) {
-      const t = new Trainer(c)
-      await t.run({ onSnapshot: async () => {} })
-      t.dispose()
-    }
+export async function timeBatched(preset: string, config: RunConfig, runs: number, opts: { warmupSteps?: number } = {}): Promise<BatchedTiming> {
+  const configs = (c: RunConfig) => Array.from({ length: runs }, (_, k) => ({ ...c, seed: c.seed + k }))
+  if (opts.warmupSteps) {
+    const short = { ...config, steps: opts.warmupSteps }
+    await trainAlone(short)
+    await trainAsBatch(configs(short))
   }
+  const t0 = performance.now()
+  await trainAlone(config)
+  const oneRunMs = performance.now() - t0
+  const t1 = performance.now()
+  const batched = await trainAsBatch(configs(config))
   const batchMs = performance.now() - t1
-  return { backend: tf.getBackend(), preset, runs, steps: config.steps, batched: Boolean(batch), oneRunMs, batchMs, ratio: batchMs / oneRunMs }
+  return { backend: tf.getBackend(), preset, runs, steps: config.steps, batched, oneRunMs, batchMs, ratio: batchMs / oneRunMs }
+}
+
+const noWrites = { onSnapshot: async () => {} }
+
+async function trainAlone(config: RunConfig): Promise<void> {
+  const t = new Trainer(config)
+  await t.run(noWrites)
+  t.dispose()
+}
+
+/** Trains the configs as one fast-path batch, or one after another where none applies; says which. */
+async function trainAsBatch(configs: RunConfig[]): Promise<boolean> {
+  const { batch } = await FastPathBatch.create(configs)
+  if (!batch) {
+    for (const c of configs) await trainAlone(c)
+    return false
+  }
+  const trainers = configs.map((c, k) => new Trainer(c, undefined, { batch, member: k }))
+  await trainInLockstep(trainers, configs.map(() => noWrites))
+  trainers.forEach((t) => t.dispose())
+  await batch.dispose()
+  return true
 }
