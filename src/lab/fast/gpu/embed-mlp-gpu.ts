@@ -19,7 +19,7 @@ interface Plan extends FeedPlan {
 }
 
 /** Pairs per chunk of dW_out's inner dimension (a multiple of the GEMM's 16-deep tiles). */
-const SPLIT_CHUNK = 512
+export const SPLIT_CHUNK = 512
 
 /**
  * The embed-MLP fast path on a WebGPU device: per-token tables, gathers, a fixed-order sum per

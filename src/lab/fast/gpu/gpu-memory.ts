@@ -1,9 +1,12 @@
 import { EMBED_MLP_GRAPHS } from '../embed-mlp-graphs'
 import type { FastShape } from '../model-graphs'
 import { TRANSFORMER_GRAPHS } from '../transformer-graphs'
+import { SPLIT_CHUNK as EMBED_CHUNK } from './embed-mlp-gpu'
 import { RESULT, STAT } from './embed-mlp-wgsl'
 import { OPT } from './optimizer-wgsl'
 import { PackedLayout } from './packed-layout'
+import { PLANS_KEPT, STAGED } from './resident-gpu-engine'
+import { SPLIT_CHUNK as TRANSFORMER_CHUNK } from './transformer-gpu'
 
 /** What a device allows: its two buffer limits, and a total for all of a batch's buffers. */
 export interface GpuBudget {
@@ -33,10 +36,6 @@ export interface FeedRows {
   batch?: number
 }
 
-/** Pairs per split-K chunk: the engines' SPLIT_CHUNK. */
-const SPLIT_CHUNK = 512
-/** Staging buffers of evaluations in flight: resident-gpu-engine's STAGED. */
-const STAGED = 3
 /** Uniforms of a plan's passes and the rest too small to count one by one. */
 const SLACK_PER_PLAN = 16 * 1024
 
@@ -65,9 +64,9 @@ export function residentBuffers(model: string, shape: FastShape, rows: FeedRows)
     [rows.train, true],
     [rows.test, false],
   ]
-  // The plan cache keeps 4 feeds and makes a fifth before it drops the oldest: with minibatches,
-  // at worst 4 minibatches and a full set.
-  if (rows.batch !== undefined) plans.push(...Array.from({ length: 4 }, (): [number, boolean] => [rows.batch!, true]))
+  // The plan cache keeps PLANS_KEPT feeds and makes one more before it drops the oldest: with
+  // minibatches, at worst PLANS_KEPT minibatches and a full set.
+  if (rows.batch !== undefined) plans.push(...Array.from({ length: PLANS_KEPT }, (): [number, boolean] => [rows.batch!, true]))
   for (const [n, step] of plans) if (n > 0) out.push(...planFloats(transformer, shape, n, step).map(bytesOf), SLACK_PER_PLAN)
   // Staging: the evaluations in flight, and one state readback (weights, m and v) or step readback.
   const evaluation = 2 * K * RESULT.width + 2 * total
@@ -89,7 +88,7 @@ function planFloats(transformer: boolean, shape: FastShape, N: number, step: boo
   // A token's list of pairs is no longer than the feed, nor than the p pairs it can be part of.
   const seg = step ? Math.min(N, p) : 0
   const idx = 3 * K * N + 2 * K * p * seg
-  const splits = Math.ceil(N / SPLIT_CHUNK)
+  const splits = Math.ceil(N / (transformer ? TRANSFORMER_CHUNK : EMBED_CHUNK))
   if (!transformer) {
     const out = [idx, K * N * H, K * N * p, K * N * STAT.width]
     if (step) out.push(K * N * H, ...(splits > 1 ? [K * splits * H * p] : []))

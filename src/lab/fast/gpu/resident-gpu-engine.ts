@@ -25,7 +25,7 @@ export interface FeedPlan {
 // Read when buffers are made: the GPUBufferUsage global exists only once Dawn is set up.
 const storage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST
 /** Feeds whose buffers stay (the full train and test sets, and the latest minibatches). */
-const PLANS_KEPT = 4
+export const PLANS_KEPT = 4
 /** Evaluations whose readback may be on its way at once (each holds a staging buffer). */
 export const STAGED = 3
 

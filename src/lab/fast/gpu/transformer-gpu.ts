@@ -38,7 +38,7 @@ export interface TransformerTables {
 }
 
 /** Pairs per chunk of a weight gradient's sum over pairs (split-K), on long train sets. */
-const SPLIT_CHUNK = 512
+export const SPLIT_CHUNK = 512
 
 /**
  * The transformer-1L fast path on a WebGPU device: the maths of transformer-graphs.ts in WGSL. Only
