@@ -4,8 +4,8 @@ import type { OptimizerSlots } from './gpu/gpu-optimizer'
 
 /**
  * What the fast path asks of an engine that trains K models of one kind and shape side by side
- * (onnxruntime on the CPU for the embed-MLP and transformer-1L, or WGSL kernels on a WebGPU device
- * for the embed-MLP). Weights come in as host arrays
+ * (the embed-MLP and transformer-1L: onnxruntime on the CPU, or WGSL kernels on a WebGPU device,
+ * gpu/embed-mlp-gpu.ts and gpu/transformer-gpu.ts). Weights come in as host arrays
  * and gradients go out as host arrays, so the trainer's host optimizer serves both; a resident
  * engine also trains on its own device, and its calls then take `undefined` for the weights.
  */
