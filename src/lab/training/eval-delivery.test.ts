@@ -29,4 +29,17 @@ describe('evaluations delivered as they arrive', () => {
     await expect(d.drained()).rejects.toThrow('store full')
     expect(seen).toEqual([])
   })
+
+  it('keeps the first failure as soon as it happens, for the next step to throw without draining', async () => {
+    const d = new EvalDelivery()
+    expect(() => d.throwIfFailed()).not.toThrow()
+    d.add(async () => {
+      throw new Error('disk full')
+    })
+    d.add(async () => {
+      throw new Error('second')
+    })
+    await later(5, 0)
+    expect(() => d.throwIfFailed()).toThrow('disk full')
+  })
 })

@@ -189,6 +189,8 @@ export class Trainer {
    * Returns false once the run has reached its last step or was asked to stop (nothing updated then).
    */
   async advance(session: TrainingSession): Promise<boolean> {
+    // A failed delivery (the store, a dead device) fails the run now, not at the next checkpoint.
+    this.evalsOnTheirWay.throwIfFailed()
     const c = this.config
     const cb = session.cb
     const s = this.step
