@@ -1,4 +1,5 @@
 /// <reference types="@webgpu/types" />
+import { gpuFailure, throwIfDeviceFailed } from './gpu-device'
 
 /**
  * Staging buffers reused by readbacks that are read while later work runs (evaluations): at most
@@ -51,6 +52,11 @@ export class StagingPool {
     })
   }
 
+  /** Returns a buffer taken but never lent (the call failed before its readback was sent). */
+  giveBack(buffer: GPUBuffer): void {
+    this.free.push(buffer)
+  }
+
   /** Destroys every buffer, the lent ones too (call once no readback is pending). */
   dispose(): void {
     for (const b of [...this.free, ...this.busy.map((e) => e.buffer)]) b.destroy()
@@ -97,13 +103,27 @@ export class Readback {
    * this call runs while the copies come back (wrapped, so that awaiting send() does not wait for them).
    */
   send(): { parts: Promise<Float32Array[]> } {
+    throwIfDeviceFailed(this.device)
+    // A refused submit runs nothing and copies nothing, yet the map still resolves: a pooled buffer
+    // would hand back an earlier call's numbers. The scopes catch the refusal.
+    this.device.pushErrorScope('out-of-memory')
+    this.device.pushErrorScope('validation')
     this.device.queue.submit([this.encoder.finish()])
-    const parts = this.staging.mapAsync(GPUMapMode.READ).then(() => {
-      const all = new Float32Array(this.staging.getMappedRange(0, this.at * 4).slice(0))
-      if (this.pooled) this.staging.unmap()
-      else this.staging.destroy()
-      return this.parts.map(([from, n]) => all.subarray(from, from + n))
-    })
+    const refused = Promise.all([this.device.popErrorScope(), this.device.popErrorScope()])
+    const parts = (async () => {
+      try {
+        const [errors] = await Promise.all([refused, this.staging.mapAsync(GPUMapMode.READ)])
+        const error = errors.find((e) => e !== null)
+        if (error) throw gpuFailure(error)
+        throwIfDeviceFailed(this.device)
+        const all = new Float32Array(this.staging.getMappedRange(0, this.at * 4).slice(0))
+        return this.parts.map(([from, n]) => all.subarray(from, from + n))
+      } finally {
+        // Unmapped (or its pending map cancelled) on every path, so the pool can lend it again.
+        if (this.staging.mapState !== 'unmapped') this.staging.unmap()
+        if (!this.pooled) this.staging.destroy()
+      }
+    })()
     if (this.pooled) this.pooled.pool.lend(this.staging, parts)
     return { parts }
   }

@@ -4,6 +4,7 @@ import { LabError } from '../../../shared/lab-error'
 import type { FastShape } from '../model-graphs'
 import type { EvalMetrics, MemberParams, RowFeed } from '../row-feed'
 import { RESULT } from './embed-mlp-wgsl'
+import { throwIfDeviceFailed } from './gpu-device'
 import { GpuKernels, type Pass } from './gpu-passes'
 import { GpuOptimizer, type OptimizerSlots } from './gpu-optimizer'
 import { Readback, StagingPool } from './gpu-readback'
@@ -192,6 +193,8 @@ export abstract class ResidentGpuEngine<P extends FeedPlan> implements FastEngin
     return this.serial(async () => {
       const optimizer = this.optimizer
       if (!optimizer) throw new Error('load() the weights before training on the device')
+      // Steps have no readback to reject: a device that failed earlier fails the run here.
+      throwIfDeviceFailed(this.device)
       const encoder = this.device.createCommandEncoder()
       optimizer.setConstants(constants)
       optimizer.keepBefore(encoder)
@@ -211,28 +214,41 @@ export abstract class ResidentGpuEngine<P extends FeedPlan> implements FastEngin
       // Waits here only when STAGED readbacks are still on their way.
       this.staging ??= new StagingPool(this.device, STAGED)
       const buffer = await this.staging.take(floats * 4)
-      const encoder = this.device.createCommandEncoder()
-      const readback = new Readback(this.device, encoder, floats, { pool: this.staging, buffer })
-      // The train results are copied out before the test passes reuse the result buffer.
-      GpuKernels.record(encoder, this.passes(this.plan(train), step ? 'step+metrics' : 'train-metrics'))
-      const trainPart = readback.copy(this.result, results)
-      let testPart = -1
-      if (test) {
-        GpuKernels.record(encoder, this.passes(this.plan(test), 'test-metrics'))
-        testPart = readback.copy(this.result, results)
+      try {
+        return this.sendEvaluation(train, test, step, floats, { pool: this.staging, buffer })
+      } catch (e) {
+        // Not lent yet: without this the pool would count it as made and never see it again.
+        this.staging.giveBack(buffer)
+        throw e
       }
-      const gradsPart = step ? readback.copy(this.grads, total) : -1
-      const paramsPart = readback.copy(this.params, total)
-      const arrived = readback.send().parts.then((parts) => ({
-        train: this.readResults(parts[trainPart], true),
-        test: test ? this.readResults(parts[testPart], false) : undefined,
-        grads: step ? this.layout.unpack(parts[gradsPart]) : undefined,
-        params: this.layout.unpack(parts[paramsPart]),
-      }))
-      // Marked handled here: the caller may take it up only after later calls.
-      arrived.catch(() => undefined)
-      return { results: arrived }
     })
+  }
+
+  /** Records and submits an evaluation into the taken staging buffer; its readback comes back to the pool by itself once sent. */
+  private sendEvaluation(train: RowFeed, test: RowFeed | undefined, step: boolean, floats: number, pooled: { pool: StagingPool; buffer: GPUBuffer }): PendingEvaluation {
+    const results = this.shape.members * RESULT.width
+    const total = this.layout.total
+    const encoder = this.device.createCommandEncoder()
+    const readback = new Readback(this.device, encoder, floats, pooled)
+    // The train results are copied out before the test passes reuse the result buffer.
+    GpuKernels.record(encoder, this.passes(this.plan(train), step ? 'step+metrics' : 'train-metrics'))
+    const trainPart = readback.copy(this.result, results)
+    let testPart = -1
+    if (test) {
+      GpuKernels.record(encoder, this.passes(this.plan(test), 'test-metrics'))
+      testPart = readback.copy(this.result, results)
+    }
+    const gradsPart = step ? readback.copy(this.grads, total) : -1
+    const paramsPart = readback.copy(this.params, total)
+    const arrived = readback.send().parts.then((parts) => ({
+      train: this.readResults(parts[trainPart], true),
+      test: test ? this.readResults(parts[testPart], false) : undefined,
+      grads: step ? this.layout.unpack(parts[gradsPart]) : undefined,
+      params: this.layout.unpack(parts[paramsPart]),
+    }))
+    // Marked handled here: the caller may take it up only after later calls.
+    arrived.catch(() => undefined)
+    return { results: arrived }
   }
 
   /** The weights the device holds, per member, and with `withSlots` the optimizer state (`before`: before the last update; batches only). */
