@@ -55,6 +55,13 @@ export function batchShapeKey(c: RunConfig): string {
 
 /** The fast-path engine for K runs of `model` in `shape` on `backend`, or why there is none. */
 export async function openEngine(backend: string, model: string, shape: FastShape, threads?: number): Promise<{ engine?: FastEngine; reason: string }> {
+  const gpuProblem = await gpuShapeProblem(backend, model, shape)
+  if (gpuProblem) {
+    // A shape over WebGPU's grid limits trains on the CPU's fast path instead of failing its first step.
+    const { ort, reason } = await loadOnnxRuntime()
+    if (!ort) return { reason: `${reason}; and not on WebGPU: ${gpuProblem}` }
+    return { engine: await OnnxEngine.create(ort, GRAPHS_OF[model]!, shape, threads), reason: `${reason} on the CPU, since ${gpuProblem}` }
+  }
   if (engineFor(backend, model) === 'webgpu') {
     const { gpuDevice } = await import('./gpu/gpu-device')
     const { device, reason } = await gpuDevice()
@@ -69,4 +76,11 @@ export async function openEngine(backend: string, model: string, shape: FastShap
   if (!ort) return { reason }
   const where = backend === 'tensorflow' ? ' on the CPU, beside tfjs-node' : ''
   return { engine: await OnnxEngine.create(ort, GRAPHS_OF[model]!, shape, threads), reason: reason + where }
+}
+
+/** Why `shape` of `model` cannot take the WebGPU engine on `backend` (WebGPU's grid limits), or undefined. */
+export async function gpuShapeProblem(backend: string, model: string, shape: FastShape): Promise<string | undefined> {
+  if (engineFor(backend, model) !== 'webgpu' || model !== 'transformer-1l') return undefined
+  const { transformerGridProblem } = await import('./gpu/transformer-grids')
+  return transformerGridProblem(shape)
 }

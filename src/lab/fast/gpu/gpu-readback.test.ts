@@ -19,7 +19,7 @@ const storage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBuff
 /** A device of its own, so that marking it failed leaves the shared one alone. */
 async function freshDevice(): Promise<GPUDevice> {
   await gpuDevice()
-  const adapter = await (globalThis as { navigator: { gpu: GPU } }).navigator.gpu.requestAdapter()
+  const adapter = await (globalThis as unknown as { navigator: { gpu: GPU } }).navigator.gpu.requestAdapter()
   return adapter!.requestDevice()
 }
 

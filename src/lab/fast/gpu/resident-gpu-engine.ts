@@ -60,10 +60,28 @@ export abstract class ResidentGpuEngine<P extends FeedPlan> implements FastEngin
   ) {
     this.layout = new PackedLayout(shape, model)
     this.packed = new Float32Array(this.layout.total)
-    this.params = this.buffer(this.layout.total)
-    this.grads = this.buffer(this.layout.total)
-    this.result = this.buffer(shape.members * RESULT.width)
-    this.none = this.buffer(4)
+    const [params, grads, result, none] = this.buffersOrNone([this.layout.total, this.layout.total, shape.members * RESULT.width, 4])
+    this.params = params
+    this.grads = grads
+    this.result = result
+    this.none = none
+  }
+
+  /** Storage buffers of these sizes, all or none: a LabError part way destroys those already made before it is rethrown. */
+  protected buffersOrNone(sizes: number[]): GPUBuffer[] {
+    const made: GPUBuffer[] = []
+    try {
+      for (const floats of sizes) made.push(this.buffer(floats))
+      return made
+    } catch (e) {
+      made.forEach((b) => b.destroy())
+      throw e
+    }
+  }
+
+  /** Destroys the base's own buffers: for a subclass whose constructor fails after super(). */
+  protected destroyBaseBuffers(): void {
+    for (const b of [this.params, this.grads, this.result, this.none]) b.destroy()
   }
 
   /** The buffers and, once, the scratch of a new feed. */

@@ -1,4 +1,5 @@
 /// <reference types="@webgpu/types" />
+import { LabError } from '../../../shared/lab-error'
 import type { FastShape } from '../model-graphs'
 import type { RowFeed } from '../row-feed'
 import { TRANSFORMER_GRAPHS } from '../transformer-graphs'
@@ -7,6 +8,7 @@ import type { Pass } from './gpu-passes'
 import { ResidentGpuEngine, type FeedPlan, type Mode } from './resident-gpu-engine'
 import { backwardPasses } from './transformer-backward-passes'
 import { TransformerKernels } from './transformer-kernels'
+import { transformerGridProblem } from './transformer-grids'
 import type { TfParams } from './transformer-wgsl'
 
 /** Buffers of one feed of pairs (the per-pair activations the backward pass reads). */
@@ -61,22 +63,22 @@ export class TransformerGpu extends ResidentGpuEngine<TransformerPlan> {
     const { members: K, p, d } = shape
     const heads = shape.heads!
     const T = 2 * p + 1
-    this.tables = {
-      X: this.buffer(K * T * d),
-      Wc: this.buffer(K * d * 3 * d),
-      QKV: this.buffer(K * T * 3 * d),
-      S: this.buffer(K * T * heads),
-      dTab: this.buffer(K * T * (heads + d)),
-      dQKV: this.buffer(K * T * 3 * d),
-      dWc: this.buffer(K * d * 3 * d),
-      dX: this.buffer(K * T * d),
-      dx2: this.buffer(K * d),
+    const sizes = { X: K * T * d, Wc: K * d * 3 * d, QKV: K * T * 3 * d, S: K * T * heads, dTab: K * T * (heads + d), dQKV: K * T * 3 * d, dWc: K * d * 3 * d, dX: K * T * d, dx2: K * d }
+    try {
+      const made = this.buffersOrNone(Object.values(sizes))
+      this.tables = Object.fromEntries(Object.keys(sizes).map((name, i) => [name, made[i]])) as unknown as TransformerTables
+    } catch (e) {
+      // The engine is never handed out: nothing else would destroy what super() made.
+      this.destroyBaseBuffers()
+      throw e
     }
   }
 
   /** The engine for K members of `shape` (heads must divide d). */
   static async create(device: GPUDevice, shape: FastShape, splitChunk = SPLIT_CHUNK): Promise<TransformerGpu> {
     if (!shape.heads || shape.d % shape.heads !== 0) throw new Error(`d (${shape.d}) must split into heads (${shape.heads})`)
+    const problem = transformerGridProblem(shape)
+    if (problem) throw new LabError(problem)
     return new TransformerGpu(await TransformerKernels.compile(device), shape, splitChunk)
   }
 
@@ -97,38 +99,47 @@ export class TransformerGpu extends ResidentGpuEngine<TransformerPlan> {
       ints.set(Int32Array.from(feed.segA, Number), 3 * K * N)
       ints.set(Int32Array.from(feed.segB, Number), 3 * K * N + K * p * seg)
     }
-    const idx = this.buffer(ints.length)
-    this.device.queue.writeBuffer(idx, 0, ints)
-    const rowsOf = (width: number) => this.buffer(K * N * width)
-    const plan: TransformerPlan = {
-      rows: N,
-      seg,
-      idx,
-      attn: rowsOf(heads * 3),
-      z: rowsOf(d),
-      resid: rowsOf(d),
-      hidden: rowsOf(H),
-      final: rowsOf(d),
-      logits: rowsOf(p),
-      stats: rowsOf(STAT.width),
-      scratch: [],
-      passes: new Map(),
+    // Every buffer made goes on this list at once, so a LabError part way destroys them all.
+    const made: GPUBuffer[] = []
+    const make = (floats: number) => {
+      const b = this.buffer(floats)
+      made.push(b)
+      return b
     }
-    if (feed.segA) {
-      const splits = Math.ceil(N / this.splitChunk)
-      plan.back = {
-        dres: rowsOf(d),
-        dZ: rowsOf(H),
-        dz: rowsOf(d),
-        dpair: rowsOf(3 * (heads + d)),
-        // The largest weight gradient summed over pairs is d × max(p, hidden, d).
-        partial: splits > 1 ? { buffer: this.buffer(K * splits * d * Math.max(p, H, d)), splits, chunk: this.splitChunk } : undefined,
+    try {
+      const idx = make(ints.length)
+      this.device.queue.writeBuffer(idx, 0, ints)
+      const rowsOf = (width: number) => make(K * N * width)
+      const plan: TransformerPlan = {
+        rows: N,
+        seg,
+        idx,
+        attn: rowsOf(heads * 3),
+        z: rowsOf(d),
+        resid: rowsOf(d),
+        hidden: rowsOf(H),
+        final: rowsOf(d),
+        logits: rowsOf(p),
+        stats: rowsOf(STAT.width),
+        scratch: made,
+        passes: new Map(),
       }
+      if (feed.segA) {
+        const splits = Math.ceil(N / this.splitChunk)
+        plan.back = {
+          dres: rowsOf(d),
+          dZ: rowsOf(H),
+          dz: rowsOf(d),
+          dpair: rowsOf(3 * (heads + d)),
+          // The largest weight gradient summed over pairs is d × max(p, hidden, d).
+          partial: splits > 1 ? { buffer: make(K * splits * d * Math.max(p, H, d)), splits, chunk: this.splitChunk } : undefined,
+        }
+      }
+      return plan
+    } catch (e) {
+      made.forEach((b) => b.destroy())
+      throw e
     }
-    const { back } = plan
-    plan.scratch = [idx, plan.attn, plan.z, plan.resid, plan.hidden, plan.final, plan.logits, plan.stats]
-    if (back) plan.scratch.push(back.dres, back.dZ, back.dz, back.dpair, ...(back.partial ? [back.partial.buffer] : []))
-    return plan
   }
 
   /** The transformer kernels' uniform values for `plan` (offsets of the packed tensors, the scale's bits). */
