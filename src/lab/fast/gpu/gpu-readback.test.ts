@@ -95,4 +95,28 @@ describe.runIf(gpuHere)('readbacks from the device', () => {
     expect(train.loss[0]).toBeCloseTo(ref.loss, 5)
     await engine.dispose()
   }, 60_000)
+
+  it('dispose() with an evaluation still mapping settles it quietly (no unhandled rejection)', async () => {
+    const unhandled: unknown[] = []
+    const onUnhandled = (e: unknown) => void unhandled.push(e)
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      const c = parseRunConfig({ model: 'transformer-1l', p: 11, frac: 0.5, steps: 1, lr: 1e-3, d: 8, heads: 2, hidden: 16, seed: 2 })
+      const ref = plain(c)
+      const { device } = await gpuDevice()
+      const engine = await TransformerGpu.create(device!, { p: c.p, d: c.d, hidden: c.hidden, heads: c.heads, members: 1 })
+      await engine.load([ref.params], [{}])
+      const pending = await engine.evaluate(makeRowFeed([ref.data.train], c.p, true), makeRowFeed([ref.data.test], c.p, false), true)
+      await engine.dispose()
+      // The cancelled map (AbortError) must not surface while nobody has taken the results up yet, as the trainer takes them later.
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      await pending.results.then(
+        () => undefined,
+        () => undefined,
+      )
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
+    expect(unhandled).toEqual([])
+  }, 60_000)
 })

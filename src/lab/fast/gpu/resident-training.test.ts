@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { PendingEvaluation } from '../fast-engine'
 import { expectSameRun } from '../../../../test/helpers/expect-same-run'
 import { useBackend } from '../../backends/select-backend'
 import { parseRunConfig, type RunConfig } from '../../../shared/run-config'
 import { gpuDevice } from './gpu-device'
+import { Trainer } from '../../training/trainer'
 import { ResidentGpuEngine } from './resident-gpu-engine'
 import { bitsEqual, trainBatch, trainRun as train } from './gpu-test-runs'
 
@@ -92,5 +94,68 @@ describe.runIf(gpuHere)('training on the GPU (weights and optimizer resident on 
       }
       expectSameRun(batched, await train('wasm', { ...c, fast_path: 'off' }), 3)
     }
+  }, 120_000)
+
+  /** Runs `job` with every evaluation's results held back `ms` after they arrive, and counts those not yet delivered. */
+  async function withSlowReadbacks<T>(ms: number, job: (pending: () => number) => Promise<T>): Promise<T> {
+    const proto = ResidentGpuEngine.prototype as unknown as { evaluate: (...args: unknown[]) => Promise<PendingEvaluation> }
+    const { evaluate } = proto
+    let pending = 0
+    proto.evaluate = async function (this: unknown, ...args: unknown[]) {
+      const call = await evaluate.apply(this, args)
+      pending += 1
+      const results = call.results.then((r) => new Promise<typeof r>((resolve) => setTimeout(() => resolve(r), ms))).finally(() => (pending -= 1))
+      results.catch(() => undefined)
+      return { results }
+    }
+    try {
+      return await job(() => pending)
+    } finally {
+      proto.evaluate = evaluate
+    }
+  }
+
+  it('a stop right after an evaluation still reports it, before the final checkpoint', async () => {
+    await useBackend('webgpu')
+    const c = member(7, { wd: 1, eval_every: 5, checkpoint_every: 100, steps: 100, snapshot_budget: 2 })
+    const t = new Trainer(c)
+    const order: string[] = []
+    let pendingAtStop = -1
+    const outcome = await withSlowReadbacks(300, (pending) =>
+      t.run({
+        onEval: (e) => void order.push(`eval ${e.step}`),
+        onCheckpoint: (k) => void order.push(`checkpoint ${k.step}`),
+        shouldStop: () => {
+          if (t.stepsDone < 6) return false
+          if (pendingAtStop < 0) pendingAtStop = pending()
+          return true
+        },
+      }),
+    )
+    t.dispose()
+    expect(pendingAtStop).toBeGreaterThan(0)
+    expect(outcome).toMatchObject({ stopped: true, step: 6 })
+    expect(order).toEqual(['eval 0', 'eval 5', 'checkpoint 6'])
+  }, 120_000)
+
+  it('an onEval that throws fails the run at the next step, and no later evaluation is reported', async () => {
+    await useBackend('webgpu')
+    const c = member(8, { wd: 1, eval_every: 5, checkpoint_every: 20, steps: 40, snapshot_budget: 2 })
+    const t = new Trainer(c)
+    const seen: number[] = []
+    const checkpoints: number[] = []
+    const run = t.run({
+      onEval: (e) => {
+        seen.push(e.step)
+        if (e.step === 5) throw new Error('store full')
+      },
+      onCheckpoint: (k) => void checkpoints.push(k.step),
+    })
+    await expect(run).rejects.toThrow('store full')
+    // Before, the failure waited for the drain of the checkpoint at step 20.
+    expect(t.stepsDone).toBeLessThan(20)
+    expect(seen).toEqual([0, 5])
+    expect(checkpoints).toEqual([])
+    t.dispose()
   }, 120_000)
 })
