@@ -124,4 +124,20 @@ describe.runIf(gpuHere)('transformer-1L WGSL kernels against the plain tfjs form
     }
     await Promise.all([whole.dispose(), split.dispose()])
   }, 60_000)
+
+  for (const heads of [1, 3]) {
+    it(`is right past one GEMM tile and on long sets: p 71, d 72, ${heads} head(s), hidden 80, sums split at the default chunk`, async () => {
+      // 3d, p and hidden over the 64-wide tile (W_U read with ldb p + 1 across column tiles), d not a
+      // multiple of 16, over 256 pairs (the tree kernel for bias sums and the "=" row's sum).
+      const c = config(8, { p: 71, frac: 0.3, d: 72, heads, hidden: 80, init_scale: 1 })
+      const ref = plain(c)
+      const feed = makeRowFeed([ref.data.train], c.p, true)
+      expect(feed.rows).toBeGreaterThan(2 * 512)
+      const fast = await open(shapeOf(c, 1))
+      const { loss, grads } = await fast.gradients([ref.params], feed)
+      expect(loss[0]).toBeCloseTo(ref.loss, 5)
+      for (const name of Object.keys(ref.gradients)) expectClose(grads[0][name], ref.gradients[name], name)
+      await fast.dispose()
+    }, 60_000)
+  }
 })
