@@ -34,8 +34,13 @@ export class EmbedMlpGpu extends ResidentGpuEngine<Plan> {
   private constructor(kernels: GpuKernels, shape: FastShape) {
     super(kernels, shape, EMBED_MLP_GRAPHS)
     const table = shape.members * shape.p * shape.hidden
-    this.tables = this.buffer(2 * table)
-    this.dtables = this.buffer(2 * table)
+    try {
+      ;[this.tables, this.dtables] = this.buffersOrNone([2 * table, 2 * table])
+    } catch (e) {
+      // The engine is never handed out: nothing else would destroy what super() made.
+      this.destroyBaseBuffers()
+      throw e
+    }
   }
 
   static async create(device: GPUDevice, shape: FastShape): Promise<EmbedMlpGpu> {
@@ -58,16 +63,27 @@ export class EmbedMlpGpu extends ResidentGpuEngine<Plan> {
       ints.set(Int32Array.from(feed.segA, Number), 3 * K * N)
       ints.set(Int32Array.from(feed.segB, Number), 3 * K * N + K * p * seg)
     }
-    const idx = this.buffer(ints.length)
-    this.device.queue.writeBuffer(idx, 0, ints)
-    const hidden = this.buffer(K * N * H)
-    const logits = this.buffer(K * N * p)
-    const stats = this.buffer(K * N * STAT.width)
-    const dhidden = feed.segA ? this.buffer(K * N * H) : undefined
-    const splits = Math.ceil(N / SPLIT_CHUNK)
-    const partial = dhidden && splits > 1 ? { buffer: this.buffer(K * splits * H * p), splits, chunk: SPLIT_CHUNK } : undefined
-    const scratch = [idx, hidden, logits, stats, ...(dhidden ? [dhidden] : []), ...(partial ? [partial.buffer] : [])]
-    return { rows: N, seg, idx, hidden, logits, stats, dhidden, partial, scratch, passes: new Map() }
+    // Every buffer made goes on this list at once, so a LabError part way destroys them all.
+    const scratch: GPUBuffer[] = []
+    const make = (floats: number) => {
+      const b = this.buffer(floats)
+      scratch.push(b)
+      return b
+    }
+    try {
+      const idx = make(ints.length)
+      this.device.queue.writeBuffer(idx, 0, ints)
+      const hidden = make(K * N * H)
+      const logits = make(K * N * p)
+      const stats = make(K * N * STAT.width)
+      const dhidden = feed.segA ? make(K * N * H) : undefined
+      const splits = Math.ceil(N / SPLIT_CHUNK)
+      const partial = dhidden && splits > 1 ? { buffer: make(K * splits * H * p), splits, chunk: SPLIT_CHUNK } : undefined
+      return { rows: N, seg, idx, hidden, logits, stats, dhidden, partial, scratch, passes: new Map() }
+    } catch (e) {
+      scratch.forEach((b) => b.destroy())
+      throw e
+    }
   }
 
   protected buildPasses(plan: Plan, mode: Mode): Pass[] {

@@ -4,6 +4,7 @@ import { openEngine } from '../engine-choice'
 import type { FastShape } from '../model-graphs'
 import type { RowFeed } from '../row-feed'
 import { gpuDevice } from './gpu-device'
+import { liveBuffersAfter } from './gpu-test-buffers'
 import { transformerGridProblem } from './transformer-grids'
 import { TransformerGpu } from './transformer-gpu'
 
@@ -34,29 +35,6 @@ describe("transformer-1L shapes over WebGPU's 65,535 workgroups per side", () =>
     await engine?.dispose()
   }, 60_000)
 })
-
-/** Counts the device's buffers made and not yet destroyed while `job` runs. */
-async function liveBuffersAfter(device: GPUDevice, job: () => Promise<unknown>): Promise<number> {
-  const live = new Set<GPUBuffer>()
-  const d = device as unknown as { createBuffer: GPUDevice['createBuffer'] }
-  const create = device.createBuffer
-  d.createBuffer = (descriptor) => {
-    const b = create.call(device, descriptor)
-    const destroy = b.destroy
-    live.add(b)
-    ;(b as unknown as { destroy(): void }).destroy = () => {
-      live.delete(b)
-      destroy.call(b)
-    }
-    return b
-  }
-  try {
-    await job()
-  } finally {
-    d.createBuffer = create
-  }
-  return live.size
-}
 
 const limit = gpuHere ? (await gpuDevice()).device!.limits.maxStorageBufferBindingSize : 0
 
