@@ -9,59 +9,12 @@ import { EvalDelivery } from './eval-delivery'
 import { evaluate } from './evaluate'
 import { groupSquaredNorms, hostGroupNorms, readGradientMetrics, type GroupNorms } from './gradient-norms'
 import { HostOptimizer } from './host-optimizer'
-import { Optimizer, type OptimizerState } from './optimizer'
+import { Optimizer } from './optimizer'
 import { snapshotSteps } from './snapshot-schedule'
 
-/** Weights and optimizer state after `step` updates: enough to continue the run exactly. */
-export interface Checkpoint {
-  step: number
-  wallSeconds: number
-  params: Record<string, Float32Array>
-  optimizer: OptimizerState
-}
+import type { Checkpoint, EvalRecord, TensorData, TrainerCallbacks, TrainingSession, TrainOutcome } from './trainer-types'
 
-export interface TensorData {
-  name: string
-  shape: number[]
-  data: Float32Array
-}
-
-export interface EvalRecord {
-  step: number
-  wallSeconds: number
-  metrics: Record<string, number>
-}
-
-/** What the trainer reports; each may be async (the store writes there). */
-export interface TrainerCallbacks {
-  onEval?(record: EvalRecord): void | Promise<void>
-  onSnapshot?(step: number, tensors: TensorData[]): void | Promise<void>
-  onCheckpoint?(checkpoint: Checkpoint): void | Promise<void>
-  /** Called at most every `tickMs` with the step reached and the recent speed. */
-  onTick?(step: number, stepsPerSecond: number): void
-  /** Polled between steps; true stops the run after a checkpoint. */
-  shouldStop?(): boolean
-}
-
-/** The state of one run's training loop between steps (see Trainer.begin). */
-export interface TrainingSession {
-  cb: TrainerCallbacks
-  tickMs: number
-  started: number
-  startStep: number
-  lastTick: number
-  lastTickStep: number
-  lastYield: number
-  stopped: boolean
-}
-
-export interface TrainOutcome {
-  stopped: boolean
-  step: number
-  /** Mean wall time per update in this session, evaluations included. */
-  msPerStep: number
-  wallSeconds: number
-}
+export type { Checkpoint, EvalRecord, TensorData, TrainerCallbacks, TrainingSession, TrainOutcome }
 
 /**
  * One run of a config on the current tf backend: dataset, model, optimizer, and the loop that
