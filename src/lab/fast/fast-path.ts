@@ -119,7 +119,7 @@ export class FastPathBatch {
   private trainFeed(step: number): RowFeed {
     return this.members[0].batchRows === undefined
       ? this.feeds().train
-      : makeRowFeed(this.members.map((m) => pickRows(m.splits.train, m.batchRows!(step))), this.p, true)
+      : { ...makeRowFeed(this.members.map((m) => pickRows(m.splits.train, m.batchRows!(step))), this.p, true), minibatch: true }
   }
 
   /** Sends every member's weights and optimizer state to the device, once. */

@@ -16,6 +16,8 @@ export interface RowFeed {
   segA?: BigInt64Array
   segB?: BigInt64Array
   seg?: number
+  /** A minibatch, made afresh each step: an engine may serve every minibatch of this size with one set of buffers instead of keeping each feed's. */
+  minibatch?: boolean
 }
 
 /** Rows per token, padded to the longest list with `pad`: a fixed-order segment sum's index table. */

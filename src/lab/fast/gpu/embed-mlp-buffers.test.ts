@@ -1,6 +1,5 @@
 /// <reference types="@webgpu/types" />
 import { describe, expect, it } from 'vitest'
-import type { RowFeed } from '../row-feed'
 import { EmbedMlpGpu } from './embed-mlp-gpu'
 import { gpuDevice } from './gpu-device'
 import { liveBuffersAfter } from './gpu-test-buffers'
@@ -26,9 +25,8 @@ describe.runIf(gpuHere)("EmbedMlpGpu's buffers when one is over the GPU's limit"
     const engine = await EmbedMlpGpu.create(device!, { p: 97, d: 8, hidden: 16, members: 1 })
     // The logits [N, p] are the first buffer over the limit; the hidden units [N, 16] fit.
     const N = Math.ceil(limit / (4 * 97)) + 1
-    const feed: RowFeed = { rows: N, ia: new BigInt64Array(N), ib: new BigInt64Array(N), labels: new BigInt64Array(N) }
-    const makePlan = (engine as unknown as { makePlan(f: RowFeed): unknown }).makePlan.bind(engine)
-    const left = await liveBuffersAfter(device!, async () => expect(() => makePlan(feed)).toThrow(/over this GPU's/))
+    const makePlan = (engine as unknown as { makePlan(rows: number, seg: number, training: boolean): unknown }).makePlan.bind(engine)
+    const left = await liveBuffersAfter(device!, async () => expect(() => makePlan(N, 0, false)).toThrow(/over this GPU's/))
     expect(left).toBe(0)
     await engine.dispose()
   }, 60_000)

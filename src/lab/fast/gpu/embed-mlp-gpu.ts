@@ -1,16 +1,13 @@
 /// <reference types="@webgpu/types" />
 import { EMBED_MLP_GRAPHS } from '../embed-mlp-graphs'
 import type { FastShape } from '../model-graphs'
-import type { RowFeed } from '../row-feed'
 import { EPILOGUE, STAT, type RowParams } from './embed-mlp-wgsl'
 import { GpuKernels, type Pass } from './gpu-passes'
+import { indexLength } from './plan-cache'
 import { ResidentGpuEngine, type FeedPlan, type Mode } from './resident-gpu-engine'
 
 /** Buffers and recorded passes for one feed of pairs. */
 interface Plan extends FeedPlan {
-  /** Width of the padded per-token lists of pairs. */
-  seg: number
-  idx: GPUBuffer
   hidden: GPUBuffer
   stats: GPUBuffer
   dhidden?: GPUBuffer
@@ -51,18 +48,8 @@ export class EmbedMlpGpu extends ResidentGpuEngine<Plan> {
     return [this.tables, this.dtables]
   }
 
-  protected makePlan(feed: RowFeed): Plan {
+  protected makePlan(N: number, seg: number, training: boolean): Plan {
     const { members: K, p, hidden: H } = this.shape
-    const N = feed.rows
-    const seg = feed.seg ?? 0
-    const ints = new Int32Array(3 * K * N + 2 * K * p * seg)
-    ints.set(Int32Array.from(feed.ia, Number), 0)
-    ints.set(Int32Array.from(feed.ib, Number), K * N)
-    ints.set(Int32Array.from(feed.labels, Number), 2 * K * N)
-    if (feed.segA && feed.segB) {
-      ints.set(Int32Array.from(feed.segA, Number), 3 * K * N)
-      ints.set(Int32Array.from(feed.segB, Number), 3 * K * N + K * p * seg)
-    }
     // Every buffer made goes on this list at once, so a LabError part way destroys them all.
     const scratch: GPUBuffer[] = []
     const make = (floats: number) => {
@@ -71,15 +58,14 @@ export class EmbedMlpGpu extends ResidentGpuEngine<Plan> {
       return b
     }
     try {
-      const idx = make(ints.length)
-      this.device.queue.writeBuffer(idx, 0, ints)
+      const idx = make(indexLength(K, p, N, seg))
       const hidden = make(K * N * H)
       const logits = make(K * N * p)
       const stats = make(K * N * STAT.width)
-      const dhidden = feed.segA ? make(K * N * H) : undefined
+      const dhidden = training ? make(K * N * H) : undefined
       const splits = Math.ceil(N / SPLIT_CHUNK)
       const partial = dhidden && splits > 1 ? { buffer: make(K * splits * H * p), splits, chunk: SPLIT_CHUNK } : undefined
-      return { rows: N, seg, idx, hidden, logits, stats, dhidden, partial, scratch, passes: new Map() }
+      return { rows: N, seg, training, idx, hidden, logits, stats, dhidden, partial, scratch, passes: new Map() }
     } catch (e) {
       scratch.forEach((b) => b.destroy())
       throw e

@@ -5,7 +5,7 @@ import { SPLIT_CHUNK as EMBED_CHUNK } from './embed-mlp-gpu'
 import { RESULT, STAT } from './embed-mlp-wgsl'
 import { OPT } from './optimizer-wgsl'
 import { PackedLayout } from './packed-layout'
-import { PLANS_KEPT, STAGED } from './resident-gpu-engine'
+import { STAGED } from './resident-gpu-engine'
 import { SPLIT_CHUNK as TRANSFORMER_CHUNK } from './transformer-gpu'
 
 /** What a device allows: its two buffer limits, and a total for all of a batch's buffers. */
@@ -64,9 +64,8 @@ export function residentBuffers(model: string, shape: FastShape, rows: FeedRows)
     [rows.train, true],
     [rows.test, false],
   ]
-  // The plan cache keeps PLANS_KEPT feeds and makes one more before it drops the oldest: with
-  // minibatches, at worst PLANS_KEPT minibatches and a full set.
-  if (rows.batch !== undefined) plans.push(...Array.from({ length: PLANS_KEPT }, (): [number, boolean] => [rows.batch!, true]))
+  // Every minibatch of a run shares one plan, its lists sized for the longest (plan-cache.ts).
+  if (rows.batch !== undefined) plans.push([rows.batch, true])
   for (const [n, step] of plans) if (n > 0) out.push(...planFloats(transformer, shape, n, step).map(bytesOf), SLACK_PER_PLAN)
   // Staging: the evaluations in flight, and one state readback (weights, m and v) or step readback.
   const evaluation = 2 * K * RESULT.width + 2 * total

@@ -8,6 +8,7 @@ import { throwIfDeviceFailed } from './gpu-device'
 import { GpuKernels, type Pass } from './gpu-passes'
 import { GpuOptimizer, type OptimizerSlots } from './gpu-optimizer'
 import { Readback, StagingPool } from './gpu-readback'
+import { PlanCache } from './plan-cache'
 import { PackedLayout, type ModelTensors } from './packed-layout'
 
 /** What one recorded list of passes computes on a feed. */
@@ -16,6 +17,12 @@ export type Mode = 'step' | 'step+metrics' | 'train-metrics' | 'test-metrics' | 
 /** A model's buffers and recorded passes for one feed of pairs. */
 export interface FeedPlan {
   rows: number
+  /** Width of the padded per-token lists in `idx` (0 without targets). */
+  seg: number
+  /** Whether made for a feed with targets (a training step's buffers). */
+  training: boolean
+  /** The pairs' rows, labels and per-token lists (plan-cache.ts's indexTable), rewritten when a minibatch reuses the plan. */
+  idx: GPUBuffer
   /** Buffers owned by the plan, destroyed with it. */
   scratch: GPUBuffer[]
   passes: Map<Mode, Pass[]>
@@ -25,8 +32,6 @@ export interface FeedPlan {
 
 // Read when buffers are made: the GPUBufferUsage global exists only once Dawn is set up.
 const storage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST
-/** Feeds whose buffers stay (the full train and test sets, and the latest minibatches). */
-export const PLANS_KEPT = 4
 /** Evaluations whose readback may be on its way at once (each holds a staging buffer). */
 export const STAGED = 3
 
@@ -48,7 +53,7 @@ export abstract class ResidentGpuEngine<P extends FeedPlan> implements FastEngin
   private pattern?: { rows: number; buffer: GPUBuffer }
   /** Set once weights are trained on the device (load). */
   private optimizer?: GpuOptimizer
-  private readonly plans = new Map<RowFeed, P>()
+  private plans?: PlanCache<P>
   private tail: Promise<unknown> = Promise.resolve()
   /** The staging buffers of evaluations, made at the first. */
   private staging?: StagingPool
@@ -84,8 +89,8 @@ export abstract class ResidentGpuEngine<P extends FeedPlan> implements FastEngin
     for (const b of [this.params, this.grads, this.result, this.none]) b.destroy()
   }
 
-  /** The buffers and, once, the scratch of a new feed. */
-  protected abstract makePlan(feed: RowFeed): P
+  /** A plan's buffers for `rows` pairs per member, its index buffer sized for per-token lists `seg` wide (plan-cache.ts fills it). */
+  protected abstract makePlan(rows: number, seg: number, training: boolean): P
   /** The passes of `mode` on `plan`'s pairs (built once per feed and mode). */
   protected abstract buildPasses(plan: P, mode: Mode): Pass[]
   /** The model's own buffers beside those of the base and the plans, destroyed at dispose(). */
@@ -135,20 +140,8 @@ export abstract class ResidentGpuEngine<P extends FeedPlan> implements FastEngin
   }
 
   private plan(feed: RowFeed): P {
-    let plan = this.plans.get(feed)
-    if (plan) {
-      this.plans.delete(feed)
-      this.plans.set(feed, plan)
-      return plan
-    }
-    plan = this.makePlan(feed)
-    this.plans.set(feed, plan)
-    if (this.plans.size > PLANS_KEPT) {
-      const [oldest, old] = this.plans.entries().next().value!
-      this.plans.delete(oldest)
-      this.destroyPlan(old)
-    }
-    return plan
+    this.plans ??= new PlanCache(this.device, this.shape.members, this.shape.p, (rows, seg, training) => this.makePlan(rows, seg, training), (plan) => this.destroyPlan(plan))
+    return this.plans.get(feed)
   }
 
   private destroyPlan(plan: P): void {
@@ -305,8 +298,7 @@ export abstract class ResidentGpuEngine<P extends FeedPlan> implements FastEngin
 
   async dispose(): Promise<void> {
     await this.serial(async () => {
-      for (const plan of this.plans.values()) this.destroyPlan(plan)
-      this.plans.clear()
+      this.plans?.clear()
       this.pattern?.buffer.destroy()
       this.optimizer?.dispose()
       this.staging?.dispose()

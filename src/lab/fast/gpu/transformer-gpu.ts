@@ -1,10 +1,10 @@
 /// <reference types="@webgpu/types" />
 import { LabError } from '../../../shared/lab-error'
 import type { FastShape } from '../model-graphs'
-import type { RowFeed } from '../row-feed'
 import { TRANSFORMER_GRAPHS } from '../transformer-graphs'
 import { EPILOGUE, STAT, type RowParams } from './embed-mlp-wgsl'
 import type { Pass } from './gpu-passes'
+import { indexLength } from './plan-cache'
 import { ResidentGpuEngine, type FeedPlan, type Mode } from './resident-gpu-engine'
 import { backwardPasses } from './transformer-backward-passes'
 import { TransformerKernels } from './transformer-kernels'
@@ -13,8 +13,6 @@ import type { TfParams } from './transformer-wgsl'
 
 /** Buffers of one feed of pairs (the per-pair activations the backward pass reads). */
 export interface TransformerPlan extends FeedPlan {
-  seg: number
-  idx: GPUBuffer
   attn: GPUBuffer
   z: GPUBuffer
   resid: GPUBuffer
@@ -86,19 +84,9 @@ export class TransformerGpu extends ResidentGpuEngine<TransformerPlan> {
     return Object.values(this.tables)
   }
 
-  protected makePlan(feed: RowFeed): TransformerPlan {
+  protected makePlan(N: number, seg: number, training: boolean): TransformerPlan {
     const { members: K, p, d, hidden: H } = this.shape
     const heads = this.shape.heads!
-    const N = feed.rows
-    const seg = feed.seg ?? 0
-    const ints = new Int32Array(3 * K * N + 2 * K * p * seg)
-    ints.set(Int32Array.from(feed.ia, Number), 0)
-    ints.set(Int32Array.from(feed.ib, Number), K * N)
-    ints.set(Int32Array.from(feed.labels, Number), 2 * K * N)
-    if (feed.segA && feed.segB) {
-      ints.set(Int32Array.from(feed.segA, Number), 3 * K * N)
-      ints.set(Int32Array.from(feed.segB, Number), 3 * K * N + K * p * seg)
-    }
     // Every buffer made goes on this list at once, so a LabError part way destroys them all.
     const made: GPUBuffer[] = []
     const make = (floats: number) => {
@@ -107,12 +95,12 @@ export class TransformerGpu extends ResidentGpuEngine<TransformerPlan> {
       return b
     }
     try {
-      const idx = make(ints.length)
-      this.device.queue.writeBuffer(idx, 0, ints)
+      const idx = make(indexLength(K, p, N, seg))
       const rowsOf = (width: number) => make(K * N * width)
       const plan: TransformerPlan = {
         rows: N,
         seg,
+        training,
         idx,
         attn: rowsOf(heads * 3),
         z: rowsOf(d),
@@ -124,7 +112,7 @@ export class TransformerGpu extends ResidentGpuEngine<TransformerPlan> {
         scratch: made,
         passes: new Map(),
       }
-      if (feed.segA) {
+      if (training) {
         const splits = Math.ceil(N / this.splitChunk)
         plan.back = {
           dres: rowsOf(d),

@@ -2,7 +2,6 @@
 import { describe, expect, it } from 'vitest'
 import { openEngine } from '../engine-choice'
 import type { FastShape } from '../model-graphs'
-import type { RowFeed } from '../row-feed'
 import { gpuDevice } from './gpu-device'
 import { liveBuffersAfter } from './gpu-test-buffers'
 import { transformerGridProblem } from './transformer-grids'
@@ -61,9 +60,8 @@ describe.runIf(gpuHere)("TransformerGpu's buffers when one is over the GPU's lim
     const engine = await TransformerGpu.create(device!, s)
     // The logits [N, p] are the first buffer over the limit; those of width d and hidden fit.
     const N = Math.ceil(limit / (4 * s.p)) + 1
-    const feed: RowFeed = { rows: N, ia: new BigInt64Array(N), ib: new BigInt64Array(N), labels: new BigInt64Array(N) }
-    const makePlan = (engine as unknown as { makePlan(f: RowFeed): unknown }).makePlan.bind(engine)
-    const left = await liveBuffersAfter(device!, async () => expect(() => makePlan(feed)).toThrow(/over this GPU's/))
+    const makePlan = (engine as unknown as { makePlan(rows: number, seg: number, training: boolean): unknown }).makePlan.bind(engine)
+    const left = await liveBuffersAfter(device!, async () => expect(() => makePlan(N, 0, false)).toThrow(/over this GPU's/))
     expect(left).toBe(0)
     await engine.dispose()
   }, 60_000)
