@@ -1,14 +1,9 @@
 import type { RunConfig } from '../../shared/run-config'
-import { makeModularDataset } from '../tasks/modular-arithmetic'
 import { engineFor, fastPathBlocker } from './engine-choice'
-import { fitsBudget, gpuMemoryBudgetBytes, residentBuffers, splitBatch, type FeedRows } from './gpu/gpu-memory'
+import { feedRows } from './feed-rows'
+import { fitsBudget, gpuMemoryBudgetBytes, residentBuffers, splitBatch } from './gpu/gpu-memory'
 
-/** Pairs per member in a run's train and test sets and its minibatches (the same for every seed). */
-export function feedRows(c: RunConfig): FeedRows {
-  const split = makeModularDataset(c.p, c.op, c.frac, c.seed)
-  const train = split.train.a.length
-  return { train, test: split.test.a.length, batch: c.batch_size ? Math.min(c.batch_size, train) : undefined }
-}
+export { feedRows }
 
 /**
  * The runs of one batch (configs equal but for per-member keys) as consecutive groups of indices

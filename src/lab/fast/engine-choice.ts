@@ -1,6 +1,7 @@
 import type { RunConfig } from '../../shared/run-config'
 import { tensorflowOnGpu } from '../backends/select-backend'
 import type { FastEngine } from './fast-engine'
+import type { FeedRows } from './gpu/gpu-memory'
 import { EMBED_MLP_GRAPHS } from './embed-mlp-graphs'
 import type { FastShape, ModelGraphs } from './model-graphs'
 import { OnnxEngine } from './onnx-engine'
@@ -53,9 +54,9 @@ export function batchShapeKey(c: RunConfig): string {
   return JSON.stringify(shape)
 }
 
-/** The fast-path engine for K runs of `model` in `shape` on `backend`, or why there is none. */
-export async function openEngine(backend: string, model: string, shape: FastShape, threads?: number): Promise<{ engine?: FastEngine; reason: string }> {
-  const gpuProblem = await gpuShapeProblem(backend, model, shape)
+/** The fast-path engine for K runs of `model` in `shape` on `backend` (`rows`: pairs per member, when known), or why there is none. */
+export async function openEngine(backend: string, model: string, shape: FastShape, threads?: number, rows?: FeedRows): Promise<{ engine?: FastEngine; reason: string }> {
+  const gpuProblem = await gpuShapeProblem(backend, model, shape, rows)
   if (gpuProblem) {
     // A shape over WebGPU's grid limits trains on the CPU's fast path instead of failing its first step.
     const { ort, reason } = await loadOnnxRuntime()
@@ -68,7 +69,7 @@ export async function openEngine(backend: string, model: string, shape: FastShap
     if (!device) return { reason }
     const engine =
       model === 'transformer-1l'
-        ? await (await import('./gpu/transformer-gpu')).TransformerGpu.create(device, shape)
+        ? await (await import('./gpu/transformer-gpu')).TransformerGpu.create(device, shape, undefined, rows)
         : await (await import('./gpu/embed-mlp-gpu')).EmbedMlpGpu.create(device, shape)
     return { engine, reason: `WGSL kernels on ${reason}` }
   }
@@ -78,9 +79,9 @@ export async function openEngine(backend: string, model: string, shape: FastShap
   return { engine: await OnnxEngine.create(ort, GRAPHS_OF[model]!, shape, threads), reason: reason + where }
 }
 
-/** Why `shape` of `model` cannot take the WebGPU engine on `backend` (WebGPU's grid limits), or undefined. */
-export async function gpuShapeProblem(backend: string, model: string, shape: FastShape): Promise<string | undefined> {
+/** Why `shape` of `model` cannot take the WebGPU engine on `backend` (WebGPU's grid limits, with `rows` those over the pairs too), or undefined. */
+export async function gpuShapeProblem(backend: string, model: string, shape: FastShape, rows?: FeedRows): Promise<string | undefined> {
   if (engineFor(backend, model) !== 'webgpu' || model !== 'transformer-1l') return undefined
   const { transformerGridProblem } = await import('./gpu/transformer-grids')
-  return transformerGridProblem(shape)
+  return transformerGridProblem(shape, rows)
 }

@@ -4,6 +4,7 @@ import type { ModelParam } from '../models/model'
 import type { HostOptimizer } from '../training/host-optimizer'
 import type { ModularSplit } from '../tasks/modular-arithmetic'
 import { LabError } from '../../shared/lab-error'
+import { feedRows } from './feed-rows'
 import { batchShapeKey, fastPathBlocker, openEngine, PER_MEMBER_KEYS, type FastPathStatus } from './engine-choice'
 import type { FastEngine } from './fast-engine'
 import { makeRowFeed, type EvalMetrics, type MemberParams, type RowFeed } from './row-feed'
@@ -90,7 +91,9 @@ export class FastPathBatch {
     }
     const blocker = fastPathBlocker(c, tf.getBackend())
     if (blocker) return { status: { active: false, reason: blocker } }
-    const { engine, reason } = await openEngine(tf.getBackend(), c.model, { p: c.p, d: c.d, hidden: c.hidden, heads: c.heads, members: configs.length }, threads)
+    const shape = { p: c.p, d: c.d, hidden: c.hidden, heads: c.heads, members: configs.length }
+    // The sets' sizes too: some WebGPU grids grow with the pairs.
+    const { engine, reason } = await openEngine(tf.getBackend(), c.model, shape, threads, feedRows(c))
     if (!engine) return { status: { active: false, reason } }
     const what = configs.length > 1 ? `${configs.length} runs batched` : 'per-token tables'
     return { batch: new FastPathBatch(engine, configs.length, c.p), status: { active: true, reason: `fast path: ${reason}, ${what}` } }

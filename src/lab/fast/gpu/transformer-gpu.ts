@@ -8,7 +8,8 @@ import { indexLength } from './plan-cache'
 import { ResidentGpuEngine, type FeedPlan, type Mode } from './resident-gpu-engine'
 import { backwardPasses } from './transformer-backward-passes'
 import { TransformerKernels } from './transformer-kernels'
-import { transformerGridProblem } from './transformer-grids'
+import { SPLIT_CHUNK, transformerGridProblem } from './transformer-grids'
+import type { FeedRows } from './gpu-memory'
 import type { TfParams } from './transformer-wgsl'
 
 /** Buffers of one feed of pairs (the per-pair activations the backward pass reads). */
@@ -37,8 +38,7 @@ export interface TransformerTables {
   dx2: GPUBuffer
 }
 
-/** Pairs per chunk of a weight gradient's sum over pairs (split-K), on long train sets. */
-export const SPLIT_CHUNK = 512
+export { SPLIT_CHUNK } from './transformer-grids'
 
 /**
  * The transformer-1L fast path on a WebGPU device: the maths of transformer-graphs.ts in WGSL. Only
@@ -72,10 +72,10 @@ export class TransformerGpu extends ResidentGpuEngine<TransformerPlan> {
     }
   }
 
-  /** The engine for K members of `shape` (heads must divide d). */
-  static async create(device: GPUDevice, shape: FastShape, splitChunk = SPLIT_CHUNK): Promise<TransformerGpu> {
+  /** The engine for K members of `shape` (heads must divide d); a LabError when its grids are over WebGPU's limits, with `rows` (pairs per member) those over the pairs too. */
+  static async create(device: GPUDevice, shape: FastShape, splitChunk = SPLIT_CHUNK, rows?: FeedRows): Promise<TransformerGpu> {
     if (!shape.heads || shape.d % shape.heads !== 0) throw new Error(`d (${shape.d}) must split into heads (${shape.heads})`)
-    const problem = transformerGridProblem(shape)
+    const problem = transformerGridProblem(shape, rows, splitChunk)
     if (problem) throw new LabError(problem)
     return new TransformerGpu(await TransformerKernels.compile(device), shape, splitChunk)
   }
