@@ -137,13 +137,15 @@ describe.skipIf(!cluster)('a sweep as a Slurm job array', () => {
     expect([...collected.keys()].sort()).toEqual([...trained.keys()].sort())
     expect(collected.size).toBe(4)
     // The requeued run resumed at fromStep. relu_churn compares an eval's ReLU pattern with the
-    // previous eval's, which a checkpoint does not keep, so the first eval after a resume has none;
-    // every other value, and every snapshot, is the uninterrupted run's exactly.
+    // previous eval's, which a checkpoint does not keep, so the first eval after a resume has none:
+    // at fromStep itself when the stop came on an evaluation step (the resumed run evaluates that
+    // step again), else at the next one. Every other value, and every snapshot, is the
+    // uninterrupted run's exactly.
     const requeuedPoint = pointOf(home, requeued.runs[0].uuid)
     for (const [point, [metrics, snapshots]] of trained) {
       let expected = metrics as { name: string; step: number }[]
       if (point === requeuedPoint) {
-        const gap = expected.find((m) => m.name === 'relu_churn' && m.step > requeued.runs[0].fromStep)!
+        const gap = expected.find((m) => m.name === 'relu_churn' && m.step >= requeued.runs[0].fromStep)!
         expected = expected.filter((m) => m !== gap)
       }
       expect(collected.get(point), point).toEqual([expected, snapshots])
